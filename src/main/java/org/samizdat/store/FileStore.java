@@ -1,0 +1,189 @@
+package org.samizdat.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/** A {@link Store} over a directory; temp files are named {@code .tmp-*} and never listed. */
+public final class FileStore implements Store {
+    public static final String TEMP_PREFIX = ".tmp-";
+    private final Path root;
+
+    public FileStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The file behind a name; the name is checked so it can never leave the root. */
+    public Path path(String name) {
+        Path p = root.resolve(Store.checkName(name)).normalize();
+        if (!p.startsWith(root)) {
+            throw new IllegalArgumentException("bad store name: " + name);
+        }
+        return p;
+    }
+
+    @Override
+    public Optional<byte[]> get(String name) throws IOException {
+        try {
+            return Optional.of(Files.readAllBytes(path(name)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<InputStream> open(String name) throws IOException {
+        try {
+            return Optional.of(Files.newInputStream(path(name)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public long size(String name) throws IOException {
+        Path p = path(name);
+        return Files.isRegularFile(p) ? Files.size(p) : -1;
+    }
+
+    @Override
+    public boolean exists(String name) {
+        return Files.isRegularFile(path(name));
+    }
+
+    @Override
+    public void put(String name, byte[] bytes) throws IOException {
+        Path target = path(name);
+        Path tmp = temp(target);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            var buf = java.nio.ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        commit(tmp, target);
+    }
+
+    @Override
+    public long put(String name, InputStream in) throws IOException {
+        Path target = path(name);
+        Path tmp = temp(target);
+        long n;
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             OutputStream out = Channels.newOutputStream(ch)) {
+            n = in.transferTo(out);
+            out.flush();
+            ch.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        commit(tmp, target);
+        return n;
+    }
+
+    /** Makes an existing file visible under {@code name} by a hard link, or a durable copy when links fail. */
+    public void link(Path source, String name) throws IOException {
+        Path target = path(name);
+        Files.createDirectories(target.getParent());
+        if (Files.exists(target)) {
+            return;
+        }
+        try {
+            Path tmp = temp(target);
+            Files.createLink(tmp, source);
+            commit(tmp, target);
+        } catch (UnsupportedOperationException | IOException e) {
+            if (e instanceof FileAlreadyExistsException) {
+                return;
+            }
+            try (InputStream in = Files.newInputStream(source)) {
+                put(name, in);
+            }
+        }
+    }
+
+    private Path temp(Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        return target.resolveSibling(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "-"
+                + target.getFileName());
+    }
+
+    private static void commit(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        syncDirectory(target.getParent());
+    }
+
+    /** fsync of a directory, so a rename survives a power cut; a no-op where the OS refuses. */
+    static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // some file systems cannot open directories; the rename is still atomic
+        }
+    }
+
+    @Override
+    public void delete(String name) throws IOException {
+        Files.deleteIfExists(path(name));
+    }
+
+    @Override
+    public List<String> list(String prefix) throws IOException {
+        Path base = prefix.isEmpty() ? root : path(prefix);
+        List<String> out = new ArrayList<>();
+        if (!Files.isDirectory(base)) {
+            return out;
+        }
+        try (Stream<Path> walk = Files.walk(base)) {
+            walk.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith(TEMP_PREFIX))
+                    .forEach(p -> out.add(root.relativize(p).toString().replace('\\', '/')));
+        }
+        return out;
+    }
+
+    /** Temp files left by an interrupted writer, for cleanup and reports. */
+    public List<Path> strayTemps() throws IOException {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return out;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX))
+                    .forEach(out::add);
+        }
+        return out;
+    }
+}
