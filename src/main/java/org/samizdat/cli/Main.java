@@ -1,8 +1,52 @@
 package org.samizdat.cli;
 
-/** Entry point. */
-public final class Main {
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code samizdat} command and its exit codes: 0 ok, 1 error, 2 bad usage, 3 verification failed, 4 no upstream. */
+@Command(name = "samizdat", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Keep a signed document archive online: publish it as a TUF repository, mirror it, verify it.",
+        subcommands = {CommandLine.HelpCommand.class, InitCommand.class, AddCommand.class, PublishCommand.class,
+                ResignCommand.class, CheckCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 error, 2 bad usage, 3 verification failed, 4 no upstream reachable."})
+public final class Main implements Runnable {
+    public static final int OK = 0;
+    public static final int ERROR = 1;
+    public static final int USAGE = 2;
+    public static final int VERIFICATION_FAILED = 3;
+    public static final int NO_UPSTREAM = 4;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
-        System.out.println("hi " + Runtime.version());
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (for tests and the launcher). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            line.getErr().println("samizdat: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            if (System.getenv("SAMIZDAT_DEBUG") != null) {
+                ex.printStackTrace(line.getErr());
+            }
+            return ERROR;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Prints the version from the jar manifest, or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"samizdat " + (v == null ? "development" : v) + " (Java " + Runtime.version() + ")"};
+        }
     }
 }

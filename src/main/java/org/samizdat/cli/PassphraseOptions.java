@@ -1,0 +1,32 @@
+package org.samizdat.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Where the key passphrase comes from: a file, or the SAMIZDAT_PASSPHRASE environment variable. */
+final class PassphraseOptions {
+    static final String ENV = "SAMIZDAT_PASSPHRASE";
+
+    @Option(names = "--passphrase-file", paramLabel = "FILE",
+            description = "Read the key passphrase from FILE (first line). Default: the ${sys:line.separator}"
+                    + "SAMIZDAT_PASSPHRASE environment variable, if set.")
+    Path file;
+
+    /** The passphrase, or null when none was given. */
+    char[] read() throws IOException {
+        if (file != null) {
+            String s = Files.readString(file, StandardCharsets.UTF_8);
+            int nl = s.indexOf('\n');
+            String line = (nl >= 0 ? s.substring(0, nl) : s).replace("\r", "");
+            if (line.isEmpty()) {
+                throw new IOException(file + " is empty; a passphrase file holds the passphrase on its first line");
+            }
+            return line.toCharArray();
+        }
+        String env = System.getenv(ENV);
+        return env == null || env.isEmpty() ? null : env.toCharArray();
+    }
+}

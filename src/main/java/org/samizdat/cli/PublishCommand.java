@@ -1,0 +1,43 @@
+package org.samizdat.cli;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import org.samizdat.repo.ArchiveDir;
+import org.samizdat.repo.Keyring;
+import org.samizdat.repo.Lifetimes;
+import org.samizdat.repo.Publisher;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code samizdat publish}: sign everything staged as the next release. */
+@Command(name = "publish", mixinStandardHelpOptions = true,
+        description = {"Sign everything staged as the next release (r0001, r0002, ...).",
+                "Writes documents, then the release's role (hash bins above 4,096 documents), releases,",
+                "snapshot, and timestamp.json last; if interrupted, the previous version stays intact and",
+                "running publish again completes the same release."})
+final class PublishCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The archive.")
+    Path archive;
+
+    @Option(names = "--title", paramLabel = "TEXT", description = "Title of the release (default: \"Release N\").")
+    String title;
+
+    @Mixin
+    PassphraseOptions passphrase;
+
+    @Override
+    public Integer call() throws Exception {
+        ArchiveDir dir = new ArchiveDir(archive).requireArchive();
+        Publisher publisher = new Publisher(dir, new Keyring(dir.keysDir(), passphrase.read()), Lifetimes.DEFAULT,
+                Clock.systemUTC(), TerminalProgress.onStderr());
+        long start = System.nanoTime();
+        Publisher.Release r = publisher.publish(title);
+        System.out.printf("Published release %s: %,d document(s), snapshot version %d, %d role file(s), "
+                        + "%,d bytes of metadata, in %.1f s.%n", r.id(), r.documents(), r.snapshotVersion(), r.roleFiles(),
+                r.metadataBytes(), (System.nanoTime() - start) / 1e9);
+        return Main.OK;
+    }
+}

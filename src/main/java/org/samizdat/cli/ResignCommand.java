@@ -1,0 +1,41 @@
+package org.samizdat.cli;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import org.samizdat.repo.ArchiveDir;
+import org.samizdat.repo.Keyring;
+import org.samizdat.repo.Lifetimes;
+import org.samizdat.repo.Progress;
+import org.samizdat.repo.Publisher;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code samizdat resign}: fresh expiry without a new release. */
+@Command(name = "resign", mixinStandardHelpOptions = true,
+        description = {"Re-sign timestamp.json with a fresh expiry (7 days), without a new release.",
+                "The snapshot and any other role in the last third of its lifetime are renewed too;",
+                "targets and root only when their offline keys are present (otherwise a warning)."})
+final class ResignCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The archive.")
+    Path archive;
+
+    @Option(names = "--all", description = "Renew every role whose key is present, whatever its expiry.")
+    boolean all;
+
+    @Mixin
+    PassphraseOptions passphrase;
+
+    @Override
+    public Integer call() throws Exception {
+        ArchiveDir dir = new ArchiveDir(archive).requireArchive();
+        Publisher publisher = new Publisher(dir, new Keyring(dir.keysDir(), passphrase.read()), Lifetimes.DEFAULT,
+                Clock.systemUTC(), Progress.NONE);
+        Publisher.Resigned r = all ? publisher.resignAll() : publisher.resign();
+        r.renewed().forEach(line -> System.out.println("re-signed " + line));
+        r.warnings().forEach(line -> System.err.println("warning: " + line));
+        return Main.OK;
+    }
+}

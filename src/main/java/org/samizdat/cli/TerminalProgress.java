@@ -1,0 +1,43 @@
+package org.samizdat.cli;
+
+import java.io.PrintStream;
+import org.samizdat.repo.Progress;
+
+/** Draws progress on one line of a terminal, at most ten times a second; silent when not a terminal. */
+final class TerminalProgress implements Progress {
+    private final PrintStream out;
+    private final boolean enabled;
+    private long last;
+    private String shown = "";
+
+    private TerminalProgress(PrintStream out, boolean enabled) {
+        this.out = out;
+        this.enabled = enabled;
+    }
+
+    static TerminalProgress onStderr() {
+        return new TerminalProgress(System.err, System.console() != null);
+    }
+
+    @Override
+    public synchronized void update(String phase, long done, long total) {
+        if (!enabled) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (done != total && now - last < 100_000_000L) {
+            return;
+        }
+        last = now;
+        String line = total > 0
+                ? String.format("%s: %,d / %,d (%d%%)", phase, done, total, done * 100 / total)
+                : String.format("%s: %,d", phase, done);
+        out.print("\r" + line + " ".repeat(Math.max(0, shown.length() - line.length())));
+        shown = line;
+        if (done == total) {
+            out.println();
+            shown = "";
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,106 @@
+package org.samizdat.repo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.samizdat.archive.CanonicalJson;
+import org.samizdat.archive.Json;
+import org.samizdat.store.FileStore;
+import org.samizdat.tuf.Targets;
+import org.samizdat.tuf.TufTime;
+
+/**
+ * The documents one publish is turning into a release. Opening a batch first records its release
+ * id and title ({@code batch.json}), then moves the staging index aside ({@code batch.jsonl}), so a
+ * publish killed at any point resumes the same release instead of starting another.
+ */
+final class Batch {
+    private final String id;
+    private final String title;
+    private final Path file;
+
+    private Batch(String id, String title, Path file) {
+        this.id = id;
+        this.title = title;
+        this.file = file;
+    }
+
+    String id() {
+        return id;
+    }
+
+    /** The interrupted batch, or a new one from the staging index, or null when nothing is staged. */
+    static Batch open(Staging staging, Targets releases, String title) throws IOException {
+        Path info = staging.dir().resolve(Staging.BATCH_INFO);
+        Path batch = staging.dir().resolve(Staging.BATCH);
+        Path index = staging.dir().resolve(Staging.INDEX);
+        if (Files.exists(info)) {
+            Map<String, Object> m = Json.parseObject(Files.readAllBytes(info));
+            if (!Files.exists(batch)) {
+                if (!Files.exists(index)) {
+                    Files.delete(info);
+                    return null;
+                }
+                Files.move(index, batch, StandardCopyOption.ATOMIC_MOVE);
+            }
+            return new Batch((String) m.get("id"), (String) m.get("title"), batch);
+        }
+        if (staging.pending().isEmpty()) {
+            return null;
+        }
+        String id = nextId(releases);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("title", title == null || title.isBlank() ? "Release " + Integer.parseInt(id.substring(1)) : title);
+        new FileStore(staging.dir()).put(Staging.BATCH_INFO, Json.write(m));
+        Files.move(index, batch, StandardCopyOption.ATOMIC_MOVE);
+        return new Batch(id, (String) m.get("title"), batch);
+    }
+
+    /** Release ids are {@code r0001}, {@code r0002}, ...: never integer-like, so tuf-js keeps their order. */
+    static String nextId(Targets releases) {
+        int max = 0;
+        for (String name : releases.childNames()) {
+            if (name.matches("r\\d+")) {
+                max = Math.max(max, Integer.parseInt(name.substring(1)));
+            }
+        }
+        return String.format("r%04d", max + 1);
+    }
+
+    List<StagedDocument> documents() throws IOException {
+        return Staging.read(file);
+    }
+
+    /** The signed release manifest: id, title, publication time and document count. */
+    byte[] manifest(int documents, Instant now) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("title", title);
+        m.put("published", TufTime.format(now));
+        m.put("documents", (long) documents);
+        return CanonicalJson.encode(m);
+    }
+
+    /** Drops the batch and the staged content no later addition still needs. */
+    void finish(Staging staging) throws IOException {
+        Set<String> keep = new HashSet<>();
+        staging.pending().forEach(d -> keep.add(d.sha256()));
+        if (Files.exists(file)) {
+            for (StagedDocument d : documents()) {
+                if (!keep.contains(d.sha256())) {
+                    Files.deleteIfExists(staging.object(d.sha256()));
+                }
+            }
+            Files.delete(file);
+        }
+        Files.deleteIfExists(staging.dir().resolve(Staging.BATCH_INFO));
+    }
+}

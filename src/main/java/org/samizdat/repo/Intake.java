@@ -1,0 +1,158 @@
+package org.samizdat.repo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.samizdat.archive.ContentType;
+import org.samizdat.archive.DocumentMeta;
+import org.samizdat.archive.TargetPath;
+
+/**
+ * Turns the files and directories given to {@code add} into documents to stage: target paths
+ * checked against the archive's alphabet (every offender reported, renamed only on request),
+ * hidden files skipped, and metadata read from {@code NAME.meta.json} sidecars or, for plain
+ * text, from leading {@code Key: value} header lines.
+ */
+public final class Intake {
+    public static final String SIDECAR = ".meta.json";
+    /** The signed release manifest each release carries at its top. */
+    public static final String RELEASE_MANIFEST = "_release.json";
+    static final int HEADER_BYTES = 64 * 1024;
+
+    /** What was found: the items to stage, every problem, the renames made, the hidden files skipped. */
+    public record Result(List<Staging.Item> items, List<String> problems, List<String> renamed, int skippedHidden) {
+    }
+
+    private Intake() {
+    }
+
+    public static Result scan(List<Path> inputs, String prefix, boolean normalise) throws IOException {
+        List<String> problems = new ArrayList<>();
+        List<String> renamed = new ArrayList<>();
+        Map<String, Path> byTarget = new TreeMap<>();
+        Map<Path, Path> sidecars = new HashMap<>();
+        int[] hidden = {0};
+        if (prefix != null && !prefix.isEmpty()) {
+            TargetPath.problem(prefix).ifPresent(p -> problems.add("--as " + prefix + ": " + p));
+        }
+        for (Path input : inputs) {
+            if (!Files.exists(input)) {
+                problems.add(input + ": no such file or directory");
+                continue;
+            }
+            Path base = Files.isDirectory(input) ? input : input.getParent();
+            String under = prefix != null && !prefix.isEmpty() ? prefix
+                    : Files.isDirectory(input) ? nameOf(input) : "";
+            List<Path> files = new ArrayList<>();
+            if (Files.isDirectory(input)) {
+                try (Stream<Path> walk = Files.walk(input)) {
+                    walk.filter(p -> !p.equals(input)).forEach(p -> {
+                        if (isHidden(input, p)) {
+                            if (Files.isRegularFile(p) && p.getFileName().toString().startsWith(".")) {
+                                hidden[0]++;
+                            }
+                        } else if (Files.isRegularFile(p)) {
+                            files.add(p);
+                        }
+                    });
+                }
+            } else {
+                files.add(input);
+            }
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(SIDECAR)) {
+                    sidecars.put(f.resolveSibling(name.substring(0, name.length() - SIDECAR.length())), f);
+                    continue;
+                }
+                String rel = base == null ? name : base.relativize(f).toString().replace('\\', '/');
+                String wanted = under.isEmpty() ? rel : under + "/" + rel;
+                String target = wanted;
+                if (normalise) {
+                    List<String> segs = new ArrayList<>();
+                    for (String s : TargetPath.split(wanted)) {
+                        segs.add(TargetPath.normaliseSegment(s));
+                    }
+                    target = String.join("/", segs);
+                    if (!target.equals(wanted)) {
+                        renamed.add(wanted + " -> " + target);
+                    }
+                }
+                var problem = TargetPath.problem(target);
+                if (problem.isPresent()) {
+                    problems.add(f + ": " + problem.get());
+                    continue;
+                }
+                if (target.split("/").length >= TargetPath.MAX_DEPTH) {
+                    problems.add(f + ": target path " + target + " is deeper than " + (TargetPath.MAX_DEPTH - 1)
+                            + " segments (the release prefix takes one more)");
+                    continue;
+                }
+                if (target.equals(RELEASE_MANIFEST)) {
+                    problems.add(f + ": the name " + RELEASE_MANIFEST + " at the top of a release is reserved");
+                    continue;
+                }
+                Path previous = byTarget.put(target, f);
+                if (previous != null && !previous.equals(f)) {
+                    problems.add(f + ": same target path " + target + " as " + previous);
+                }
+            }
+        }
+        List<Staging.Item> items = new ArrayList<>();
+        for (Map.Entry<String, Path> e : byTarget.entrySet()) {
+            Path f = e.getValue();
+            String contentType = ContentType.forName(f.getFileName().toString());
+            try {
+                DocumentMeta meta = metaFor(f, sidecars.remove(f), contentType);
+                items.add(new Staging.Item(f, new StagedDocument.Draft(new TargetPath(e.getKey()), meta)));
+            } catch (IllegalArgumentException ex) {
+                problems.add(f + ": bad metadata: " + ex.getMessage());
+            }
+        }
+        for (Map.Entry<Path, Path> orphan : sidecars.entrySet()) {
+            if (!byTarget.containsValue(orphan.getKey())) {
+                problems.add(orphan.getValue() + ": sidecar without a document named " + orphan.getKey().getFileName());
+            }
+        }
+        return new Result(items, problems, renamed, hidden[0]);
+    }
+
+    private static DocumentMeta metaFor(Path file, Path sidecar, String contentType) throws IOException {
+        if (sidecar != null) {
+            try {
+                return DocumentMeta.fromSidecar(Files.readAllBytes(sidecar), contentType);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(sidecar.getFileName() + ": " + e.getMessage());
+            }
+        }
+        if (ContentType.isPlainText(contentType)) {
+            byte[] head;
+            try (InputStream in = Files.newInputStream(file)) {
+                head = in.readNBytes(HEADER_BYTES);
+            }
+            return DocumentMeta.fromTextHeaders(head, contentType);
+        }
+        return DocumentMeta.empty(contentType);
+    }
+
+    private static boolean isHidden(Path root, Path p) {
+        for (Path part : root.relativize(p)) {
+            if (part.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String nameOf(Path dir) {
+        Path n = dir.toAbsolutePath().normalize().getFileName();
+        return n == null ? "" : n.toString();
+    }
+}

@@ -1,0 +1,441 @@
+package org.samizdat.repo;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.samizdat.archive.Json;
+import org.samizdat.archive.Sha256;
+import org.samizdat.archive.TargetPath;
+import org.samizdat.store.FileStore;
+import org.samizdat.tuf.Delegation;
+import org.samizdat.tuf.Key;
+import org.samizdat.tuf.MetaFile;
+import org.samizdat.tuf.Metadata;
+import org.samizdat.tuf.RoleKeys;
+import org.samizdat.tuf.Root;
+import org.samizdat.tuf.SigningKey;
+import org.samizdat.tuf.Snapshot;
+import org.samizdat.tuf.SuccinctRoles;
+import org.samizdat.tuf.TargetFile;
+import org.samizdat.tuf.Targets;
+import org.samizdat.tuf.Timestamp;
+import org.samizdat.tuf.TufException;
+
+/**
+ * Writes an archive. Every publish follows the spec's order for a live repository: target files
+ * first, then the new delegated roles, then {@code releases}, then the snapshot, and
+ * {@code timestamp.json} last, each file written atomically; until the timestamp is replaced,
+ * clients and mirrors see the previous version whole, and a re-run after a crash completes.
+ */
+public final class Publisher {
+    /** A release role lists at most this many targets itself; above it, TAP 15 bins (tuf-js parses maps in O(n^2)). */
+    public static final int BIN_THRESHOLD = 4096;
+    /** Bins are sized to hold about this many targets each. */
+    static final int TARGETS_PER_BIN = 512;
+    static final String MIRRORS_ROLE = "mirrors";
+    static final String RELEASES_ROLE = "releases";
+
+    private final ArchiveDir dir;
+    private final Keyring keyring;
+    private final Lifetimes lifetimes;
+    private final Clock clock;
+    private final Progress progress;
+
+    public Publisher(ArchiveDir dir, Keyring keyring, Lifetimes lifetimes, Clock clock, Progress progress) {
+        this.dir = dir;
+        this.keyring = keyring;
+        this.lifetimes = lifetimes;
+        this.clock = clock;
+        this.progress = progress;
+    }
+
+    /** What {@code init} made: the root fingerprint (sha256 of {@code 1.root.json}). */
+    public record Created(String fingerprint) {
+    }
+
+    /** Creates keys and version 1 of every role, with no documents. */
+    public Created init(String name) throws IOException {
+        if (Files.exists(dir.configFile()) || Files.exists(dir.privateDir())) {
+            throw new IOException(dir.root() + " already holds an archive; refusing to overwrite it");
+        }
+        Files.createDirectories(dir.root());
+        Map<String, SigningKey> keys = keyring.create();
+        Instant now = clock.instant();
+        FileStore pub = dir.publicStore();
+
+        Map<String, Key> rootKeys = new LinkedHashMap<>();
+        Map<String, RoleKeys> roles = new LinkedHashMap<>();
+        for (String role : Root.TOP_LEVEL) {
+            SigningKey k = keys.get(role);
+            rootKeys.put(k.keyid(), k.key());
+            roles.put(role, new RoleKeys(role, List.of(k.keyid()), 1));
+        }
+        Root root = new Root(1, now.plus(lifetimes.root()), true, rootKeys, roles);
+        Metadata rootMeta = Metadata.sign("1.root.json", root.toSigned(), List.of(keys.get("root")));
+        write(pub, rootMeta);
+
+        SigningKey releasesKey = keys.get(RELEASES_ROLE);
+        SigningKey mirrorsKey = keys.get(MIRRORS_ROLE);
+        Map<String, Key> delegationKeys = new LinkedHashMap<>();
+        delegationKeys.put(mirrorsKey.keyid(), mirrorsKey.key());
+        delegationKeys.put(releasesKey.keyid(), releasesKey.key());
+        List<String> releasePatterns = new ArrayList<>();
+        for (int depth = 2; depth <= TargetPath.MAX_DEPTH; depth++) {
+            releasePatterns.add("r*" + "/*".repeat(depth - 1));
+        }
+        List<Delegation> delegations = List.of(
+                new Delegation(new RoleKeys(MIRRORS_ROLE, List.of(mirrorsKey.keyid()), 1), true, List.of("mirrors/*"), null),
+                new Delegation(new RoleKeys(RELEASES_ROLE, List.of(releasesKey.keyid()), 1), true, releasePatterns, null));
+        Targets targets = new Targets(1, now.plus(lifetimes.targets()), Map.of(), delegationKeys, delegations, null);
+        write(pub, Metadata.sign("1.targets.json", targets.toSigned(), List.of(keys.get("targets"))));
+        Targets mirrors = emptyTargets(1, now.plus(lifetimes.releases()));
+        write(pub, Metadata.sign("1.mirrors.json", mirrors.toSigned(), List.of(mirrorsKey)));
+        Targets releases = emptyTargets(1, now.plus(lifetimes.releases()));
+        write(pub, Metadata.sign("1.releases.json", releases.toSigned(), List.of(releasesKey)));
+
+        Map<String, MetaFile> meta = new TreeMap<>();
+        meta.put("targets.json", MetaFile.ofVersion(1));
+        meta.put("mirrors.json", MetaFile.ofVersion(1));
+        meta.put("releases.json", MetaFile.ofVersion(1));
+        writeSnapshotAndTimestamp(pub, new Snapshot(1, now.plus(lifetimes.snapshot()), meta), 0,
+                keys.get("snapshot"), keys.get("timestamp"), now);
+        Files.createDirectories(pub.path("targets").getParent().resolve("targets"));
+        Files.createDirectories(dir.stagingDir());
+
+        String fingerprint = Sha256.hex(rootMeta.toBytes());
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("format", 1L);
+        config.put("name", name == null ? dir.root().getFileName().toString() : name);
+        config.put("root_fingerprint", fingerprint);
+        config.put("created", org.samizdat.tuf.TufTime.format(now));
+        new FileStore(dir.root()).put(ArchiveDir.CONFIG, Json.write(config));
+        return new Created(fingerprint);
+    }
+
+    private static Targets emptyTargets(long version, Instant expires) {
+        return new Targets(version, expires, Map.of(), Map.of(), List.of(), null);
+    }
+
+    /** What a publish made. */
+    public record Release(String id, int documents, long snapshotVersion, int roleFiles, long metadataBytes) {
+    }
+
+    /**
+     * Signs everything staged as the next release. A batch interrupted by a crash is finished first
+     * (with its original release id); if nothing is staged, fails with a clear message.
+     */
+    public Release publish(String title) throws IOException, TufException {
+        try (Lock lock = Lock.take(dir)) {
+            return publishLocked(title);
+        }
+    }
+
+    private Release publishLocked(String title) throws IOException, TufException {
+        FileStore pub = dir.publicStore();
+        cleanTemps(pub);
+        Head head = Head.load(pub);
+        Metadata releasesMeta = Head.loadRole(pub, head.snapshot(), RELEASES_ROLE,
+                head.targets().keysForChild(RELEASES_ROLE), head.targets().delegationKeys());
+        Targets releases = Targets.from(releasesMeta);
+        Staging staging = new Staging(dir.stagingDir());
+        Batch batch = Batch.open(staging, releases, title);
+        if (batch == null) {
+            throw new NothingStagedException();
+        }
+        if (releases.childNames().contains(batch.id())) {
+            // the batch was published before a crash cut its cleanup short
+            batch.finish(staging);
+            throw new IOException("release " + batch.id() + " was already published; its staging is now cleared");
+        }
+        SigningKey releasesKey = keyring.load(RELEASES_ROLE);
+        SigningKey snapshotKey = keyring.load("snapshot");
+        SigningKey timestampKey = keyring.load("timestamp");
+        Instant now = clock.instant();
+        List<StagedDocument> docs = batch.documents();
+
+        // 1. content
+        Map<String, TargetFile> files = new TreeMap<>();
+        placeTargets(pub, staging, batch.id(), docs, files);
+        byte[] manifest = batch.manifest(docs.size(), now);
+        String manifestPath = batch.id() + "/" + Intake.RELEASE_MANIFEST;
+        pub.put("targets/" + new TargetPath(manifestPath).hashedName(Sha256.hex(manifest)), manifest);
+        Map<String, Object> manifestCustom = new LinkedHashMap<>();
+        manifestCustom.put("release", batch.id());
+        manifestCustom.put("kind", "release-manifest");
+        files.put(manifestPath, new TargetFile(manifest.length, Sha256.hex(manifest), manifestCustom));
+
+        // 2. the release's own role, and its bins when it is large
+        Instant roleExpiry = now.plus(lifetimes.releases());
+        Map<String, MetaFile> meta = new TreeMap<>(head.snapshot().meta());
+        long bytes = 0;
+        int roleFiles = 0;
+        if (files.size() <= BIN_THRESHOLD) {
+            bytes += write(pub, Metadata.sign("1." + batch.id() + ".json",
+                    new Targets(1, roleExpiry, files, Map.of(), List.of(), null).toSigned(), List.of(releasesKey)));
+            roleFiles++;
+        } else {
+            SuccinctRoles bins = new SuccinctRoles(List.of(releasesKey.keyid()), 1, bitLength(files.size()),
+                    batch.id() + "-bin");
+            Map<String, Map<String, TargetFile>> byBin = new TreeMap<>();
+            for (String name : bins.allBinNames()) {
+                byBin.put(name, new TreeMap<>());
+            }
+            files.forEach((path, f) -> byBin.get(bins.binFor(path)).put(path, f));
+            long done = 0;
+            for (Map.Entry<String, Map<String, TargetFile>> e : byBin.entrySet()) {
+                // TAP 15: every bin exists and is listed, even when empty
+                bytes += write(pub, Metadata.sign("1." + e.getKey() + ".json",
+                        new Targets(1, roleExpiry, e.getValue(), Map.of(), List.of(), null).toSigned(), List.of(releasesKey)));
+                meta.put(e.getKey() + ".json", MetaFile.ofVersion(1));
+                roleFiles++;
+                progress.update("signing bins", ++done, byBin.size());
+            }
+            bytes += write(pub, Metadata.sign("1." + batch.id() + ".json",
+                    new Targets(1, roleExpiry, Map.of(), Map.of(releasesKey.keyid(), releasesKey.key()), List.of(), bins)
+                            .toSigned(), List.of(releasesKey)));
+            roleFiles++;
+        }
+        meta.put(batch.id() + ".json", MetaFile.ofVersion(1));
+
+        // 3. releases delegates the new release's prefix to its role
+        Set<Integer> depths = new TreeSet<>();
+        files.keySet().forEach(p -> depths.add(p.split("/").length));
+        List<String> patterns = new ArrayList<>();
+        for (int d : depths) {
+            patterns.add(batch.id() + "/*".repeat(d - 1));
+        }
+        List<Delegation> delegations = new ArrayList<>(releases.delegations());
+        delegations.add(new Delegation(new RoleKeys(batch.id(), List.of(releasesKey.keyid()), 1), true, patterns, null));
+        long releasesVersion = releases.version() + 1;
+        Targets newReleases = new Targets(releasesVersion, roleExpiry, Map.of(),
+                Map.of(releasesKey.keyid(), releasesKey.key()), delegations, null);
+        bytes += write(pub, Metadata.sign(releasesVersion + "." + RELEASES_ROLE + ".json", newReleases.toSigned(),
+                List.of(releasesKey)));
+        roleFiles++;
+        meta.put(RELEASES_ROLE + ".json", MetaFile.ofVersion(releasesVersion));
+
+        // 4. snapshot, 5. timestamp last
+        long snapVersion = head.snapshot().version() + 1;
+        bytes += writeSnapshotAndTimestamp(pub, new Snapshot(snapVersion, now.plus(lifetimes.snapshot()), meta),
+                head.timestamp().version(), snapshotKey, timestampKey, now);
+        batch.finish(staging);
+        return new Release(batch.id(), docs.size(), snapVersion, roleFiles, bytes);
+    }
+
+    /** The smallest bit length that keeps bins at about {@link #TARGETS_PER_BIN} targets. */
+    static int bitLength(int targets) {
+        int bits = 1;
+        while (bits < 16 && (long) TARGETS_PER_BIN << bits < targets) {
+            bits++;
+        }
+        return bits;
+    }
+
+    private void placeTargets(FileStore pub, Staging staging, String release, List<StagedDocument> docs,
+                              Map<String, TargetFile> files) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        AtomicLong done = new AtomicLong();
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (StagedDocument d : docs) {
+                TargetPath path = d.path().under(release);
+                files.put(path.value(), new TargetFile(d.length(), d.sha256(), d.meta().toCustom(release)));
+                futures.add(pool.submit(() -> {
+                    Path obj = staging.object(d.sha256());
+                    String name = "targets/" + path.hashedName(d.sha256());
+                    if (!pub.exists(name)) {
+                        if (!Files.exists(obj)) {
+                            throw new IOException("staged content of " + d.path() + " (" + obj + ") is missing; add it again");
+                        }
+                        if (Files.size(obj) != d.length()) {
+                            throw new IOException("staged content of " + d.path() + " (" + obj + ") is damaged; add it again");
+                        }
+                        pub.link(obj, name);
+                    }
+                    progress.update("placing documents", done.incrementAndGet(), docs.size());
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** What a resign did: lines for the user, and warnings about roles it could not renew. */
+    public record Resigned(List<String> renewed, List<String> warnings, long timestampVersion) {
+    }
+
+    /**
+     * Renews signatures without a new release: a new timestamp always; the snapshot and any online
+     * role within the last third of its lifetime; targets and root likewise when their offline keys
+     * are present, otherwise a warning.
+     */
+    public Resigned resign() throws IOException, TufException {
+        try (Lock lock = Lock.take(dir)) {
+            return resignLocked(false);
+        }
+    }
+
+    /** As {@link #resign()}, but renews every role's signature whatever its expiry. */
+    public Resigned resignAll() throws IOException, TufException {
+        try (Lock lock = Lock.take(dir)) {
+            return resignLocked(true);
+        }
+    }
+
+    private Resigned resignLocked(boolean all) throws IOException, TufException {
+        FileStore pub = dir.publicStore();
+        cleanTemps(pub);
+        Head head = Head.load(pub);
+        Instant now = clock.instant();
+        List<String> renewed = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        Map<String, MetaFile> meta = new TreeMap<>(head.snapshot().meta());
+        boolean snapshotChanged = false;
+
+        Root root = head.root();
+        if (all || due(root.expires(), lifetimes.root(), now)) {
+            if (keyring.has("root")) {
+                Root next = new Root(root.version() + 1, now.plus(lifetimes.root()), true, root.keys(), root.roles());
+                // Spec root rotation: the new root is signed by the old and the new root keys (here the same key).
+                write(pub, Metadata.sign(next.version() + ".root.json", next.toSigned(), List.of(keyring.load("root"))));
+                renewed.add("root (version " + next.version() + ")");
+            } else {
+                warnings.add("root expires " + root.expires() + "; bring the offline root key back to renew it");
+            }
+        }
+        for (String name : new ArrayList<>(meta.keySet())) {
+            String role = name.substring(0, name.length() - ".json".length());
+            long v = meta.get(name).version();
+            String file = v + "." + role + ".json";
+            Metadata m = Metadata.parse(file, Head.read(pub, file), "targets");
+            java.time.Duration lifetime = role.equals("targets") ? lifetimes.targets() : lifetimes.releases();
+            if (!all && !due(m.expires(), lifetime, now)) {
+                continue;
+            }
+            String keyRole = role.equals("targets") ? "targets" : role.equals(MIRRORS_ROLE) ? MIRRORS_ROLE : RELEASES_ROLE;
+            if (!keyring.has(keyRole)) {
+                warnings.add(role + " expires " + m.expires() + "; bring the offline " + keyRole + " key back to renew it");
+                continue;
+            }
+            Map<String, Object> signed = new LinkedHashMap<>(m.signed());
+            signed.put("version", v + 1);
+            signed.put("expires", org.samizdat.tuf.TufTime.format(now.plus(lifetime)));
+            write(pub, Metadata.sign((v + 1) + "." + role + ".json", signed, List.of(keyring.load(keyRole))));
+            meta.put(name, MetaFile.ofVersion(v + 1));
+            snapshotChanged = true;
+            renewed.add(role + " (version " + (v + 1) + ")");
+        }
+        Snapshot snap = head.snapshot();
+        SigningKey snapshotKey = null;
+        if (snapshotChanged || all || due(snap.expires(), lifetimes.snapshot(), now)) {
+            snap = new Snapshot(snap.version() + 1, now.plus(lifetimes.snapshot()), meta);
+            snapshotKey = keyring.load("snapshot");
+            renewed.add("snapshot (version " + snap.version() + ")");
+        }
+        writeSnapshotAndTimestamp(pub, snap, head.timestamp().version(), snapshotKey, keyring.load("timestamp"), now);
+        renewed.add("timestamp (version " + (head.timestamp().version() + 1) + ")");
+        return new Resigned(renewed, warnings, head.timestamp().version() + 1);
+    }
+
+    private static boolean due(Instant expires, java.time.Duration lifetime, Instant now) {
+        return !now.plus(Lifetimes.renewWindow(lifetime)).isBefore(expires);
+    }
+
+    private long writeSnapshotAndTimestamp(FileStore pub, Snapshot snap, long previousTimestamp, SigningKey snapshotKey,
+                                           SigningKey timestampKey, Instant now) throws IOException {
+        String snapFile = snap.version() + ".snapshot.json";
+        byte[] snapBytes;
+        long written = 0;
+        if (snapshotKey != null) {
+            Metadata snapMeta = Metadata.sign(snapFile, snap.toSigned(), List.of(snapshotKey));
+            snapBytes = snapMeta.toBytes();
+            written += write(pub, snapMeta);
+        } else {
+            snapBytes = pub.get(Head.META + snapFile).orElseThrow(() -> new IOException(snapFile + " is missing"));
+        }
+        Timestamp ts = new Timestamp(previousTimestamp + 1, now.plus(lifetimes.timestamp()),
+                new MetaFile(snap.version(), (long) snapBytes.length, Sha256.hex(snapBytes)));
+        written += write(pub, Metadata.sign("timestamp.json", ts.toSigned(), List.of(timestampKey)));
+        State.record(dir, ts.version(), snap.version());
+        return written;
+    }
+
+    private static long write(FileStore store, Metadata m) throws IOException {
+        byte[] bytes = m.toBytes();
+        store.put(Head.META + m.file(), bytes);
+        return bytes.length;
+    }
+
+    private static void cleanTemps(FileStore pub) throws IOException {
+        for (Path p : pub.strayTemps()) {
+            Files.deleteIfExists(p);
+        }
+    }
+
+    /** Thrown when there is nothing to publish. */
+    public static final class NothingStagedException extends IOException {
+        NothingStagedException() {
+            super("nothing is staged: add documents first with: samizdat add ARCHIVE PATH...");
+        }
+    }
+
+    /** An exclusive lock on the archive for the duration of a publish or resign. */
+    static final class Lock implements AutoCloseable {
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        private Lock(FileChannel channel, FileLock lock) {
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        static Lock take(ArchiveDir dir) throws IOException {
+            Files.createDirectories(dir.privateDir());
+            FileChannel ch = FileChannel.open(dir.privateDir().resolve("lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            FileLock l;
+            try {
+                l = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                l = null;
+            }
+            if (l == null) {
+                ch.close();
+                throw new IOException("another samizdat command is publishing or re-signing " + dir.root() + "; try again when it ends");
+            }
+            return new Lock(ch, l);
+        }
+
+        @Override
+        public void close() throws IOException {
+            lock.release();
+            channel.close();
+        }
+    }
+}

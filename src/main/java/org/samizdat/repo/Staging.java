@@ -1,0 +1,161 @@
+package org.samizdat.repo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.samizdat.archive.Hex;
+import org.samizdat.archive.Json;
+import org.samizdat.archive.Sha256;
+
+/**
+ * The staging area under {@code private/staging/}: content copied in and hashed once at
+ * {@code add} ({@code objects/<sha256>}), and an append-only index ({@code index.jsonl}) that
+ * survives restarts. A publish moves the index aside as {@code batch.jsonl} so that documents
+ * added while it runs wait for the next release.
+ */
+public final class Staging {
+    static final String INDEX = "index.jsonl";
+    static final String BATCH = "batch.jsonl";
+    static final String BATCH_INFO = "batch.json";
+    private final Path dir;
+
+    public Staging(Path dir) {
+        this.dir = dir;
+    }
+
+    /** A file to stage, with its path in the release and its metadata. */
+    public record Item(Path source, StagedDocument.Draft draft) {
+    }
+
+    Path objects() {
+        return dir.resolve("objects");
+    }
+
+    Path object(String sha256) {
+        return objects().resolve(sha256);
+    }
+
+    /** Copies and hashes every item (on all cores), then appends them to the index in one durable write. */
+    public List<StagedDocument> add(List<Item> items, Progress progress) throws IOException {
+        Files.createDirectories(objects());
+        int threads = Math.max(1, Math.min(items.size(), Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicLong done = new AtomicLong();
+        try {
+            List<Future<StagedDocument>> futures = new ArrayList<>();
+            for (Item item : items) {
+                futures.add(pool.submit(() -> {
+                    StagedDocument d = copyIn(item);
+                    progress.update("staging", done.incrementAndGet(), items.size());
+                    return d;
+                }));
+            }
+            List<StagedDocument> staged = new ArrayList<>();
+            for (Future<StagedDocument> f : futures) {
+                staged.add(f.get());
+            }
+            append(staged);
+            return staged;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private StagedDocument copyIn(Item item) throws IOException {
+        Path tmp = Files.createTempFile(objects(), ".tmp-", "");
+        MessageDigest md = Sha256.newDigest();
+        long length;
+        try (InputStream in = Files.newInputStream(item.source());
+             FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+             OutputStream out = new DigestOutputStream(java.nio.channels.Channels.newOutputStream(ch), md)) {
+            length = in.transferTo(out);
+            out.flush();
+            ch.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw new IOException(item.source() + ": cannot stage: " + e.getMessage(), e);
+        }
+        String sha = Hex.encode(md.digest());
+        Path obj = object(sha);
+        if (Files.exists(obj) && Files.size(obj) == length) {
+            Files.delete(tmp);
+        } else {
+            Files.move(tmp, obj, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return new StagedDocument(item.draft().path(), sha, length, item.draft().meta());
+    }
+
+    private void append(List<StagedDocument> docs) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (StagedDocument d : docs) {
+            sb.append(new String(Json.write(d.toJson()), StandardCharsets.UTF_8)).append('\n');
+        }
+        try (FileChannel ch = FileChannel.open(dir.resolve(INDEX), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            var buf = java.nio.ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+    }
+
+    /** The staged documents waiting for the next publish (later entries for a path replace earlier ones). */
+    public List<StagedDocument> pending() throws IOException {
+        return read(dir.resolve(INDEX));
+    }
+
+    static List<StagedDocument> read(Path file) throws IOException {
+        Map<String, StagedDocument> byPath = new LinkedHashMap<>();
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                StagedDocument d = StagedDocument.fromJson(Json.parseObject(line.getBytes(StandardCharsets.UTF_8)));
+                byPath.remove(d.path().value());
+                byPath.put(d.path().value(), d);
+            } catch (RuntimeException e) {
+                // a torn last line from a killed add is expected; anything else is damage
+                if (i != lines.size() - 1) {
+                    throw new IOException(file + " line " + (i + 1) + " is damaged: " + e.getMessage());
+                }
+            }
+        }
+        return new ArrayList<>(byPath.values());
+    }
+
+    Path dir() {
+        return dir;
+    }
+}
