@@ -1,0 +1,65 @@
+package org.samizdat.archive;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+    private static JsonException rejects(String text) {
+        return assertThrows(JsonException.class, () -> Json.parse(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void parsesObjectsArraysAndScalars() {
+        Object v = Json.parse("{\"a\":[1,-2,true,false,null,\"x\\u00e9\\n\"],\"b\":{}}".getBytes(StandardCharsets.UTF_8));
+        assertEquals(Map.of("a", java.util.Arrays.asList(1L, -2L, true, false, null, "xé\n"), "b", Map.of()), v);
+    }
+
+    @Test
+    void keepsIntegersBeyondSixtyFourBits() {
+        assertEquals(new BigInteger("123456789012345678901234567890"), Json.parse("123456789012345678901234567890"));
+    }
+
+    @Test
+    void rejectsAByteOrderMark() {
+        byte[] bom = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf, '{', '}'};
+        assertTrue(assertThrows(JsonException.class, () -> Json.parse(bom)).getMessage().contains("byte order mark"));
+    }
+
+    @Test
+    void rejectsDuplicateKeys() {
+        assertTrue(rejects("{\"a\":1,\"a\":2}").getMessage().contains("duplicate key"));
+    }
+
+    @Test
+    void rejectsFloatsBecauseCanonicalJsonHasNone() {
+        rejects("{\"a\":1.0}");
+        rejects("[1e3]");
+    }
+
+    @Test
+    void rejectsMalformedInput() {
+        for (String bad : List.of("", "{", "[1,]", "{\"a\" 1}", "tru", "\"unterminated", "01", "{} x", "\"\u0001\"",
+                "\"\\x\"", "[\"\\u12\"]", "-", "{1:2}")) {
+            rejects(bad);
+        }
+    }
+
+    @Test
+    void rejectsInvalidUtf8() {
+        assertThrows(JsonException.class, () -> Json.parse(new byte[] {'"', (byte) 0xc3, '"'}));
+    }
+
+    @Test
+    void boundsNestingDepth() {
+        String deep = "[".repeat(Json.MAX_DEPTH + 1) + "]".repeat(Json.MAX_DEPTH + 1);
+        assertTrue(rejects(deep).getMessage().contains("nested deeper"));
+        assertEquals(1, ((List<?>) Json.parse("[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH))).size());
+    }
+}
