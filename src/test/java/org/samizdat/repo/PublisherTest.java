@@ -1,0 +1,181 @@
+package org.samizdat.repo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.samizdat.archive.Sha256;
+import org.samizdat.store.FileStore;
+import org.samizdat.tuf.Metadata;
+import org.samizdat.tuf.Snapshot;
+import org.samizdat.tuf.Targets;
+import org.samizdat.tuf.Timestamp;
+
+class PublisherTest {
+    @TempDir
+    Path tmp;
+
+    private static Targets role(TestArchive a, String file) throws Exception {
+        return Targets.from(Metadata.parse(file, Files.readAllBytes(a.metadata(file)), "targets"));
+    }
+
+    private static Snapshot snapshot(TestArchive a) throws Exception {
+        Timestamp ts = Timestamp.from(Metadata.parse("timestamp.json", Files.readAllBytes(a.metadata("timestamp.json")), "timestamp"));
+        String f = ts.snapshot().version() + ".snapshot.json";
+        return Snapshot.from(Metadata.parse(f, Files.readAllBytes(a.metadata(f)), "snapshot"));
+    }
+
+    @Test
+    void aNewArchiveIsSignedCompleteAndItsFingerprintIsTheHashOfTheFirstRoot() throws Exception {
+        TestArchive a = TestArchive.create(tmp);
+        assertEquals(Sha256.hex(Files.readAllBytes(a.metadata("1.root.json"))), a.fingerprint);
+        Checker.Report r = a.check(true);
+        assertTrue(r.ok(), r.problems().toString());
+        assertEquals(3, r.roles());
+        assertEquals(0, r.targets());
+        for (String f : List.of("1.root.json", "1.targets.json", "1.releases.json", "1.mirrors.json", "1.snapshot.json", "timestamp.json")) {
+            assertTrue(Files.exists(a.metadata(f)), f);
+        }
+    }
+
+    @Test
+    void aReleaseIsDelegatedToItsOwnRoleUnderItsPrefix() throws Exception {
+        TestArchive a = TestArchive.create(tmp);
+        a.stage("cables", 5);
+        Publisher.Release r = a.publish("First");
+        assertEquals("r0001", r.id());
+        assertEquals(5, r.documents());
+        Targets release = role(a, "1.r0001.json");
+        assertEquals(6, release.targets().size()); // five documents and the release manifest
+        assertTrue(release.targets().containsKey("r0001/cables/doc-3.txt"));
+        assertEquals("Document 3 of cables", release.targets().get("r0001/cables/doc-3.txt").custom().get("title"));
+        Targets releases = role(a, "2.releases.json");
+        assertEquals(List.of("r0001/*", "r0001/*/*"), releases.delegations().get(0).paths());
+        var f = release.targets().get("r0001/cables/doc-3.txt");
+        assertEquals(f.length(), Files.size(a.publicDir().resolve("targets/r0001/cables/" + f.sha256() + ".doc-3.txt")));
+        assertTrue(a.check(true).ok());
+        assertTrue(new Staging(a.dir().stagingDir()).pending().isEmpty());
+    }
+
+    @Test
+    void aReleaseAboveFourThousandNinetySixDocumentsIsSplitIntoHashBins() throws Exception {
+        TestArchive a = TestArchive.create(tmp);
+        a.stage("big", 4200);
+        a.publish(null);
+        Targets release = role(a, "1.r0001.json");
+        assertTrue(release.targets().isEmpty());
+        assertNotNull(release.succinct());
+        assertEquals(4, release.succinct().bitLength());
+        Snapshot snap = snapshot(a);
+        int total = 0;
+        for (String bin : release.succinct().allBinNames()) {
+            assertEquals(1, snap.versionOf(bin), bin);
+            Targets t = role(a, "1." + bin + ".json");
+            assertTrue(t.targets().size() <= 4096);
+            for (String path : t.targets().keySet()) {
+                assertEquals(bin, release.succinct().binFor(path));
+            }
+            total += t.targets().size();
+        }
+        assertEquals(4201, total);
+        Checker.Report r = a.check(true);
+        assertTrue(r.ok(), r.problems().toString());
+        assertEquals(4201, r.targets());
+    }
+
+    @Test
+    void metadataWrittenForAReleaseGrowsWithTheReleaseNotWithTheArchive() throws Exception {
+        TestArchive a = TestArchive.create(tmp);
+        a.stage("big", 5000);
+        a.publish(null);
+        a.stage("small", 10);
+        Publisher.Release small = a.publish(null);
+        assertEquals("r0002", small.id());
+        // one release role, releases and snapshot are rewritten; the 5,000-document release is untouched
+        assertEquals(2, small.roleFiles());
+        assertTrue(small.metadataBytes() < 20_000, "wrote " + small.metadataBytes() + " bytes");
+        assertEquals(1, snapshot(a).versionOf("r0001"));
+        assertTrue(a.check(true).ok());
+    }
+
+    @Test
+    void publishingWithNothingStagedFailsAndChangesNothing() throws Exception {
+        TestArchive a = TestArchive.create(tmp);
+        byte[] before = Files.readAllBytes(a.metadata("timestamp.json"));
+        assertThrows(Publisher.NothingStagedException.class, () -> a.publish(null));
+        assertEquals(Sha256.hex(before), Sha256.hex(Files.readAllBytes(a.metadata("timestamp.json"))));
+    }
+
+    @Test
+    void aBatchInterruptedBeforeItsTimestampIsFinishedUnderTheSameReleaseId() throws Exception {
+        TestArchive a = TestArchive.create(tmp);
+        a.stage("first", 3);
+        // simulate a publish killed right after it moved the index aside
+        Staging staging = new Staging(a.dir().stagingDir());
+        Targets releases = role(a, "1.releases.json");
+        Batch batch = Batch.open(staging, releases, "Interrupted");
+        assertEquals("r0001", batch.id());
+        a.stage("later", 2); // added while the publish "ran": waits for the next release
+        Publisher.Release r = a.publish("ignored title");
+        assertEquals("r0001", r.id());
+        assertEquals(3, r.documents());
+        assertEquals(2, staging.pending().size());
+        assertEquals("r0002", a.publish(null).id());
+        assertTrue(a.check(true).ok());
+    }
+
+    @Test
+    void resignRenewsTheTimestampAndEachRoleNearItsExpiry() throws Exception {
+        TestArchive a = TestArchive.create(tmp);
+        a.stage("docs", 3);
+        a.publish(null);
+        long snapBefore = snapshot(a).version();
+        a.advance(Duration.ofDays(1));
+        Publisher.Resigned r = a.publisher().resign();
+        assertEquals(List.of("timestamp (version 3)"), r.renewed());
+        assertEquals(snapBefore, snapshot(a).version());
+
+        a.advance(Duration.ofDays(25)); // the snapshot (30 days) is in its last third
+        r = a.publisher().resign();
+        assertTrue(r.renewed().contains("snapshot (version " + (snapBefore + 1) + ")"), r.renewed().toString());
+
+        a.advance(Duration.ofDays(300)); // releases, r0001 and mirrors (1 year) are too
+        r = a.publisher().resign();
+        assertTrue(r.renewed().contains("r0001 (version 2)"), r.renewed().toString());
+        assertTrue(r.renewed().contains("releases (version 3)"), r.renewed().toString());
+        assertTrue(r.renewed().contains("mirrors (version 2)"), r.renewed().toString());
+        Checker.Report report = a.check(true);
+        assertTrue(report.ok(), report.problems().toString());
+    }
+
+    @Test
+    void resignWarnsInsteadOfRenewingWhenTheOfflineKeysAreAway() throws Exception {
+        TestArchive a = TestArchive.create(tmp);
+        Files.move(a.dir().keysDir().resolve("root.key.json"), tmp.resolve("root.key.json"));
+        Files.move(a.dir().keysDir().resolve("targets.key.json"), tmp.resolve("targets.key.json"));
+        a.advance(Duration.ofDays(600));
+        Publisher.Resigned r = a.publisher().resign();
+        assertEquals(2, r.warnings().size(), r.warnings().toString());
+        assertTrue(r.warnings().get(0).contains("offline root key"));
+        assertFalse(Files.exists(a.metadata("2.root.json")));
+        assertTrue(a.check(false).ok());
+    }
+
+    @Test
+    void stagedContentSurvivesARestartOfTheProcess() throws Exception {
+        TestArchive a = TestArchive.create(tmp);
+        a.stage("docs", 4);
+        // a new Staging over the same directory, as a new process would see it
+        assertEquals(4, new Staging(a.dir().stagingDir()).pending().size());
+        assertEquals(4, a.publish(null).documents());
+        assertTrue(new FileStore(a.dir().stagingDir()).list("objects").isEmpty());
+    }
+}

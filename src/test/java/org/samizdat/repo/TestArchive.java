@@ -1,0 +1,90 @@
+package org.samizdat.repo;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.samizdat.tuf.SigningKey;
+
+/** A shared fixture: an archive in a temp directory with a clock the test moves, and documents to stage. */
+public final class TestArchive {
+    public static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+    private final ArchiveDir dir;
+    private final Path sources;
+    private Instant now = START;
+    private final Keyring keyring;
+    public final String fingerprint;
+
+    private TestArchive(Path root) throws IOException {
+        this.dir = new ArchiveDir(root.resolve("archive"));
+        this.sources = root.resolve("sources");
+        this.keyring = new Keyring(dir.keysDir(), null);
+        this.fingerprint = publisher().init("Test archive").fingerprint();
+    }
+
+    public static TestArchive create(Path tempDir) throws IOException {
+        return new TestArchive(tempDir);
+    }
+
+    public ArchiveDir dir() {
+        return dir;
+    }
+
+    public Path publicDir() {
+        return dir.publicDir();
+    }
+
+    public Path metadata(String file) {
+        return dir.publicDir().resolve("metadata").resolve(file);
+    }
+
+    public Instant now() {
+        return now;
+    }
+
+    public void advance(Duration d) {
+        now = now.plus(d);
+    }
+
+    public Publisher publisher() {
+        return new Publisher(dir, keyring, Lifetimes.DEFAULT, Clock.fixed(now, ZoneOffset.UTC), Progress.NONE);
+    }
+
+    public SigningKey key(String role) throws IOException {
+        return keyring.load(role);
+    }
+
+    /** Writes {@code count} small cable-like text files under {@code folder} and stages them. */
+    public List<StagedDocument> stage(String folder, int count) throws IOException {
+        Path d = sources.resolve(folder);
+        Files.createDirectories(d);
+        for (int i = 0; i < count; i++) {
+            String text = "Reference: " + folder.toUpperCase() + i + "\nDate: 2009-02-0" + (1 + i % 9)
+                    + "\nSubject: Document " + i + " of " + folder + "\nTags: PREL, T" + (i % 7) + "\n\nBody " + i + " "
+                    + "lorem ipsum ".repeat(1 + i % 5) + "\n";
+            Files.writeString(d.resolve("doc-" + i + ".txt"), text, StandardCharsets.UTF_8);
+        }
+        Intake.Result r = Intake.scan(List.of(d), null, false);
+        if (!r.problems().isEmpty()) {
+            throw new IllegalStateException(r.problems().toString());
+        }
+        return new Staging(dir.stagingDir()).add(r.items(), Progress.NONE);
+    }
+
+    public Publisher.Release publish(String title) throws Exception {
+        return publisher().publish(title);
+    }
+
+    public Checker.Report check() throws IOException {
+        return check(false);
+    }
+
+    public Checker.Report check(boolean strict) throws IOException {
+        return new Checker(dir.publicDir(), State.read(dir), fingerprint, now, strict, Progress.NONE).check();
+    }
+}
