@@ -16,11 +16,12 @@ public final class TestArchive {
     public static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
     private final ArchiveDir dir;
     private final Path sources;
-    private Instant now = START;
+    private Instant now;
     private final Keyring keyring;
     public final String fingerprint;
 
-    private TestArchive(Path root) throws IOException {
+    private TestArchive(Path root, Instant start) throws IOException {
+        this.now = start;
         this.dir = new ArchiveDir(root.resolve("archive"));
         this.sources = root.resolve("sources");
         this.keyring = new Keyring(dir.keysDir(), null);
@@ -28,7 +29,17 @@ public final class TestArchive {
     }
 
     public static TestArchive create(Path tempDir) throws IOException {
-        return new TestArchive(tempDir);
+        return new TestArchive(tempDir, START);
+    }
+
+    /** An archive whose clock starts at {@code start} (for example the real now, for third-party clients). */
+    public static TestArchive create(Path tempDir, Instant start) throws IOException {
+        return new TestArchive(tempDir, start);
+    }
+
+    /** The source file {@link #stage} wrote for document {@code i} of {@code folder}. */
+    public Path source(String folder, int i) {
+        return sources.resolve(folder).resolve("doc-" + i + ".txt");
     }
 
     public ArchiveDir dir() {

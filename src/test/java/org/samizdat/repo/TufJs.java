@@ -1,0 +1,87 @@
+package org.samizdat.repo;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.samizdat.archive.Json;
+
+/**
+ * tuf-js 6 from npm, driven through {@code src/test/tufjs/client.mjs}: installed once into
+ * {@code target/tufjs} with {@code npm ci}, then run as a separate Node process per call.
+ */
+public final class TufJs {
+    private static final Path SOURCE = Path.of("src/test/tufjs");
+    private static final Path HOME = Path.of("target/tufjs");
+
+    /** What the client said. */
+    public record Result(boolean ok, String error, String message) {
+    }
+
+    private TufJs() {
+    }
+
+    static synchronized Path install() throws IOException, InterruptedException {
+        Files.createDirectories(HOME);
+        for (String f : List.of("package.json", "package-lock.json", "client.mjs")) {
+            Files.copy(SOURCE.resolve(f), HOME.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (!Files.isDirectory(HOME.resolve("node_modules/tuf-js"))) {
+            Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(HOME.toFile())
+                    .redirectErrorStream(true).redirectOutput(HOME.resolve("npm.log").toFile()).start();
+            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IOException("npm ci for tuf-js failed; see " + HOME.resolve("npm.log").toAbsolutePath() + ":\n"
+                        + Files.readString(HOME.resolve("npm.log")));
+            }
+        }
+        return HOME;
+    }
+
+    /**
+     * Runs a refresh and the given downloads ({@code path -> output file}) against a server, with
+     * {@code metadataDir} as the client's persistent trusted state (seeded with {@code root} when empty).
+     */
+    public static Result run(String baseUrl, Path rootFile, Path metadataDir, Map<String, Path> downloads)
+            throws IOException, InterruptedException {
+        Path home = install();
+        Files.createDirectories(metadataDir);
+        if (!Files.exists(metadataDir.resolve("root.json"))) {
+            Files.copy(rootFile, metadataDir.resolve("root.json"));
+        }
+        Path targetDir = metadataDir.resolveSibling(metadataDir.getFileName() + "-targets");
+        Files.createDirectories(targetDir);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("metadataUrl", baseUrl + "/metadata");
+        config.put("targetUrl", baseUrl + "/targets");
+        config.put("metadataDir", metadataDir.toAbsolutePath().toString());
+        config.put("targetDir", targetDir.toAbsolutePath().toString());
+        List<Object> list = new ArrayList<>();
+        downloads.forEach((path, out) -> list.add(new LinkedHashMap<>(Map.of("path", path, "out", out.toAbsolutePath().toString()))));
+        config.put("downloads", list);
+        Path configFile = Files.createTempFile(home, "config", ".json");
+        Files.write(configFile, Json.write(config));
+        Process p = new ProcessBuilder("node", "client.mjs", configFile.toAbsolutePath().toString())
+                .directory(home.toFile()).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(2, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IOException("tuf-js did not finish within 2 minutes");
+        }
+        String text = new String(out, StandardCharsets.UTF_8).trim();
+        String last = text.substring(text.lastIndexOf('\n') + 1);
+        Map<String, Object> r;
+        try {
+            r = Json.parseObject(last.getBytes(StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("tuf-js printed no result: " + text);
+        }
+        return new Result(Boolean.TRUE.equals(r.get("ok")), (String) r.get("error"), (String) r.get("message"));
+    }
+}
