@@ -35,6 +35,10 @@ final class PublishCommand implements Callable<Integer> {
                 Clock.systemUTC(), TerminalProgress.onStderr());
         long start = System.nanoTime();
         Publisher.Release r = publisher.publish(title);
+        if (r.finishedEarlier()) {
+            System.out.println("Release " + r.id() + " was already published by an interrupted run; its staging is now cleared.");
+            return Main.OK;
+        }
         System.out.printf("Published release %s: %,d document(s), snapshot version %d, %d role file(s), "
                         + "%,d bytes of metadata, in %.1f s.%n", r.id(), r.documents(), r.snapshotVersion(), r.roleFiles(),
                 r.metadataBytes(), (System.nanoTime() - start) / 1e9);

@@ -133,8 +133,9 @@ public final class Publisher {
         return new Targets(version, expires, Map.of(), Map.of(), List.of(), null);
     }
 
-    /** What a publish made. */
-    public record Release(String id, int documents, long snapshotVersion, int roleFiles, long metadataBytes) {
+    /** What a publish made ({@code finishedEarlier}: an interrupted publish had already signed it; only cleanup was left). */
+    public record Release(String id, int documents, long snapshotVersion, int roleFiles, long metadataBytes,
+                          boolean finishedEarlier) {
     }
 
     /**
@@ -156,13 +157,17 @@ public final class Publisher {
         Targets releases = Targets.from(releasesMeta);
         Staging staging = new Staging(dir.stagingDir());
         Batch batch = Batch.open(staging, releases, title);
+        if (batch != null && releases.childNames().contains(batch.id())) {
+            // the batch was published before a crash cut its cleanup short: finish that, then go on
+            String finished = batch.id();
+            batch.finish(staging);
+            batch = Batch.open(staging, releases, title);
+            if (batch == null) {
+                return new Release(finished, 0, head.snapshot().version(), 0, 0, true);
+            }
+        }
         if (batch == null) {
             throw new NothingStagedException();
-        }
-        if (releases.childNames().contains(batch.id())) {
-            // the batch was published before a crash cut its cleanup short
-            batch.finish(staging);
-            throw new IOException("release " + batch.id() + " was already published; its staging is now cleared");
         }
         SigningKey releasesKey = keyring.load(RELEASES_ROLE);
         SigningKey snapshotKey = keyring.load("snapshot");
@@ -236,7 +241,7 @@ public final class Publisher {
         bytes += writeSnapshotAndTimestamp(pub, new Snapshot(snapVersion, now.plus(lifetimes.snapshot()), meta),
                 head.timestamp().version(), snapshotKey, timestampKey, now);
         batch.finish(staging);
-        return new Release(batch.id(), docs.size(), snapVersion, roleFiles, bytes);
+        return new Release(batch.id(), docs.size(), snapVersion, roleFiles, bytes, false);
     }
 
     /** The smallest bit length that keeps bins at about {@link #TARGETS_PER_BIN} targets. */
