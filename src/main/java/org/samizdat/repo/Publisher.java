@@ -306,6 +306,20 @@ public final class Publisher {
         }
     }
 
+    /**
+     * Re-signs only when the timestamp is in the last third of its lifetime; what a long-running
+     * origin calls on a schedule. Returns null when nothing was due.
+     */
+    public Resigned resignIfDue() throws IOException, TufException {
+        try (Lock lock = Lock.take(dir)) {
+            Head head = Head.load(dir.publicStore());
+            if (!due(head.timestamp().expires(), lifetimes.timestamp(), clock.instant())) {
+                return null;
+            }
+            return resignLocked(false);
+        }
+    }
+
     /** As {@link #resign()}, but renews every role's signature whatever its expiry. */
     public Resigned resignAll() throws IOException, TufException {
         try (Lock lock = Lock.take(dir)) {

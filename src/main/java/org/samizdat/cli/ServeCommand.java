@@ -1,0 +1,90 @@
+package org.samizdat.cli;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.samizdat.repo.ArchiveDir;
+import org.samizdat.repo.Checker;
+import org.samizdat.repo.Keyring;
+import org.samizdat.repo.Lifetimes;
+import org.samizdat.repo.Progress;
+import org.samizdat.repo.Publisher;
+import org.samizdat.server.ArchiveServer;
+import org.samizdat.server.OriginStatus;
+import org.samizdat.server.ServerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code samizdat serve}: run the HTTP node for an archive. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve an archive over HTTP: /metadata/ and /targets/ (the static TUF tree), /api/status,",
+                "/healthz, /metrics and a home page. Never serves private/. On the publisher's archive it also",
+                "re-signs timestamp.json before it expires (checked every 10 minutes). Ctrl-C stops it."})
+final class ServeCommand implements Runnable {
+    @Parameters(index = "0", paramLabel = "DIR", description = "An archive (or a directory holding metadata/ and targets/).")
+    Path directory;
+
+    @Option(names = "--port", defaultValue = "8080", description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDR",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+    String bind;
+
+    @Mixin
+    PassphraseOptions passphrase;
+
+    @Override
+    public void run() {
+        try {
+            ArchiveDir dir = new ArchiveDir(directory);
+            Path pub = ArchiveDir.publicTreeOf(directory);
+            String name = dir.isArchive() ? String.valueOf(org.samizdat.archive.Json.parseObject(
+                    java.nio.file.Files.readAllBytes(dir.configFile())).get("name")) : null;
+            ArchiveServer server = new ArchiveServer(new ServerConfig(bind, port, pub, name),
+                    new OriginStatus(pub, Clock.systemUTC()), () -> { }).start();
+            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+            if (dir.isArchive() && new Keyring(dir.keysDir(), null).has("timestamp")) {
+                Publisher publisher = new Publisher(dir, new Keyring(dir.keysDir(), passphrase.read()), Lifetimes.DEFAULT,
+                        Clock.systemUTC(), Progress.NONE);
+                timer.scheduleWithFixedDelay(() -> {
+                    try {
+                        Publisher.Resigned r = publisher.resignIfDue();
+                        if (r != null) {
+                            System.out.println("re-signed " + String.join(", ", r.renewed()));
+                        }
+                    } catch (Exception e) {
+                        System.err.println("samizdat: re-signing failed: " + e.getMessage());
+                    }
+                }, 0, 10, TimeUnit.MINUTES);
+            }
+            System.out.println("Serving " + pub + " at " + server.url() + "/");
+            String fp = Checker.configuredFingerprint(directory);
+            if (fp != null) {
+                System.out.println("Root fingerprint: " + fp);
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                timer.shutdownNow();
+                try {
+                    server.close();
+                } catch (Exception ignored) {
+                    // stopping anyway
+                }
+                stopped.countDown();
+            }));
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package org.samizdat.server;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where a node listens and what it serves; validated on construction. */
+public record ServerConfig(String bind, int port, Path publicDir, String name) {
+    public ServerConfig {
+        if (bind == null || bind.isBlank()) {
+            throw new IllegalArgumentException("--bind needs an address, for example 127.0.0.1 or 0.0.0.0");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be 0..65535 (0 picks a free port), not " + port);
+        }
+        if (!Files.isDirectory(publicDir.resolve("metadata"))) {
+            throw new IllegalArgumentException(publicDir + " holds no metadata/ directory: nothing to serve");
+        }
+        name = name == null || name.isBlank() ? "samizdat archive" : name;
+    }
+}

@@ -1,0 +1,162 @@
+package org.samizdat.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.samizdat.archive.Json;
+import org.samizdat.repo.TestArchive;
+import org.samizdat.repo.TufJs;
+import org.samizdat.tuf.Metadata;
+import org.samizdat.tuf.Targets;
+
+/** {@code serve} over real loopback sockets: the static TUF tree, HTTP semantics, hostile paths, status, metrics. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ServeIT {
+    Path tmp;
+    TestArchive archive;
+    ArchiveServer server;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    String docPath;
+    Path docFile;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        tmp = dir;
+        archive = TestArchive.create(tmp, Instant.now());
+        archive.stage("cables", 5);
+        archive.publish("First");
+        server = new ArchiveServer(new ServerConfig("127.0.0.1", 0, archive.publicDir(), "Test"),
+                new OriginStatus(archive.publicDir(), Clock.systemUTC()), () -> { }).start();
+        Targets r = Targets.from(Metadata.parse("1.r0001.json", Files.readAllBytes(archive.metadata("1.r0001.json")), "targets"));
+        String sha = r.targets().get("r0001/cables/doc-2.txt").sha256();
+        docPath = "/targets/r0001/cables/" + sha + ".doc-2.txt";
+        docFile = archive.source("cables", 2);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        server.close();
+    }
+
+    private HttpResponse<byte[]> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(10));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Sends a request line byte for byte, as an attacker would, and returns the whole response. */
+    private String raw(String target) throws Exception {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void servesDocumentsByteForByteWithImmutableCaching() throws Exception {
+        HttpResponse<byte[]> r = get(docPath);
+        assertEquals(200, r.statusCode());
+        assertArrayEquals(Files.readAllBytes(docFile), r.body());
+        assertEquals(ArchiveServer.IMMUTABLE, r.headers().firstValue("Cache-Control").orElseThrow());
+        HttpResponse<byte[]> ts = get("/metadata/timestamp.json");
+        assertEquals(200, ts.statusCode());
+        assertFalse(ts.headers().firstValue("Cache-Control").orElseThrow().contains("immutable"));
+        assertTrue(get("/metadata/1.root.json").headers().firstValue("Cache-Control").orElseThrow().contains("immutable"));
+        assertTrue(r.headers().firstValue("Server").isEmpty(), "no server version is advertised");
+    }
+
+    @Test
+    void aMissingNextRootIsAPlain404() throws Exception {
+        HttpResponse<byte[]> r = get("/metadata/2.root.json");
+        assertEquals(404, r.statusCode());
+        assertFalse(new String(r.body(), StandardCharsets.UTF_8).contains("<html"));
+        assertEquals(404, get("/targets/r0001/cables/nothing.txt").statusCode());
+        assertEquals(404, get("/nothing").statusCode());
+    }
+
+    @Test
+    void headRangeAndConditionalRequestsWork() throws Exception {
+        byte[] whole = Files.readAllBytes(docFile);
+        HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create(server.url() + docPath))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        assertEquals(200, head.statusCode());
+        assertEquals(String.valueOf(whole.length), head.headers().firstValue("Content-Length").orElseThrow());
+        HttpResponse<byte[]> range = get(docPath, "Range", "bytes=3-9");
+        assertEquals(206, range.statusCode());
+        assertArrayEquals(Arrays.copyOfRange(whole, 3, 10), range.body());
+        String etag = get(docPath).headers().firstValue("ETag").orElseThrow();
+        assertEquals(304, get(docPath, "If-None-Match", etag).statusCode());
+    }
+
+    @Test
+    void neverListsDirectoriesNorServesAnythingOutsideThePublicTree() throws Exception {
+        assertEquals(404, get("/metadata/").statusCode());
+        assertEquals(404, get("/targets/r0001/").statusCode());
+        String key = Files.readString(archive.dir().keysDir().resolve("root.key.json"));
+        String seed = (String) Json.parseObject(key.getBytes(StandardCharsets.UTF_8)).get("seed");
+        for (String hostile : List.of("/private/keys/root.key.json", "/targets/../private/keys/root.key.json",
+                "/targets/../../private/keys/root.key.json", "/metadata/..%2f..%2fprivate/keys/root.key.json",
+                "/targets/%2e%2e/%2e%2e/private/keys/root.key.json", "/targets/%252e%252e/%252e%252e/private/keys/root.key.json",
+                "/metadata/%2e%2e/%2e%2e/archive/private/state.json", "/metadata/..\\..\\private\\keys\\root.key.json",
+                "/targets/r0001/%00", "//private/keys/root.key.json", "/metadata/%c0%ae%c0%ae/archive.json")) {
+            String response = raw(hostile);
+            String status = response.substring(0, response.indexOf("\r\n"));
+            assertTrue(status.contains(" 400 ") || status.contains(" 404 "), hostile + " -> " + status);
+            assertFalse(response.contains(seed), hostile + " leaked a private key");
+        }
+    }
+
+    @Test
+    void statusAndMetricsReportTheNode() throws Exception {
+        Map<String, Object> status = Json.parseObject(get("/api/status").body());
+        assertEquals("origin", status.get("role"));
+        assertEquals(2L, status.get("version"));
+        assertEquals(false, status.get("archive_mode"));
+        assertEquals("ok\n", new String(get("/healthz").body(), StandardCharsets.UTF_8));
+        get("/metadata/timestamp.json");
+        String metrics = new String(get("/metrics").body(), StandardCharsets.UTF_8);
+        assertTrue(metrics.contains("samizdat_http_requests_total{route=\"files\"}"), metrics);
+        String home = new String(get("/").body(), StandardCharsets.UTF_8);
+        assertTrue(home.contains("r0001") && home.contains("First"), home);
+        assertTrue(get("/").headers().firstValue("Content-Security-Policy").orElseThrow().contains("default-src 'none'"));
+    }
+
+    @Test
+    void tufJsVerifiesDocumentsServedByJetty() throws Exception {
+        Path out = tmp.resolve("tufjs-out");
+        TufJs.Result r = TufJs.run(server.url(), archive.metadata("1.root.json"), tmp.resolve("tufjs"),
+                Map.of("r0001/cables/doc-2.txt", out));
+        assertTrue(r.ok(), r.error() + ": " + r.message());
+        assertArrayEquals(Files.readAllBytes(docFile), Files.readAllBytes(out));
+    }
+}
