@@ -9,6 +9,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.content.HttpContent;
+import org.eclipse.jetty.http.content.ResourceHttpContentFactory;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -58,7 +61,14 @@ public final class ArchiveServer implements AutoCloseable {
         connector.setHost(config.bind());
         connector.setPort(config.port());
         server.addConnector(connector);
-        ResourceHandler files = new ResourceHandler();
+        ResourceHandler files = new ResourceHandler() {
+            // Jetty's default factory caches content for a second; timestamp.json is replaced in
+            // place, so a cached copy would serve a stale version. Read through to the file system.
+            @Override
+            protected HttpContent.Factory newHttpContentFactory(ByteBufferPool.Sized sized) {
+                return new ResourceHttpContentFactory(getBaseResource(), getMimeTypes(), sized);
+            }
+        };
         files.setBaseResource(ResourceFactory.of(server).newResource(config.publicDir()));
         files.setDirAllowed(false);
         files.setEtags(true);

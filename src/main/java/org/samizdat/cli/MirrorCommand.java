@@ -1,0 +1,105 @@
+package org.samizdat.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.samizdat.server.ArchiveServer;
+import org.samizdat.server.ServerConfig;
+import org.samizdat.sync.Mirror;
+import org.samizdat.sync.MirrorSync;
+import org.samizdat.sync.SyncException;
+import org.samizdat.sync.Upstream;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code samizdat mirror}: copy an archive from any upstream, verified, keep it fresh, and serve it. */
+@Command(name = "mirror", mixinStandardHelpOptions = true,
+        description = {"Mirror an archive from UPSTREAM (the origin or any other mirror) into DIR and serve it.",
+                "Trust comes from the publisher's root fingerprint (or root file), never from the upstream:",
+                "every document is checked against its signed length and sha256 before it is stored, and the",
+                "new version becomes visible all at once (documents, metadata, timestamp.json last).",
+                "A failed or interrupted sync leaves the previous version served; the next one resumes."})
+final class MirrorCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "UPSTREAM", description = "Base URL of the upstream node, e.g. http://127.0.0.1:8080")
+    String upstream;
+
+    @Parameters(index = "1", paramLabel = "DIR", description = "The mirror's directory (created if missing).")
+    Path directory;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    TrustOption trust;
+
+    static final class TrustOption {
+        @Option(names = "--fingerprint", paramLabel = "FP", description = "sha256 of the archive's 1.root.json (as `init` printed it).")
+        String fingerprint;
+
+        @Option(names = "--root", paramLabel = "FILE", description = "The archive's 1.root.json, obtained out of band.")
+        Path root;
+    }
+
+    @Option(names = "--once", description = "Sync once and exit (exit 3: the upstream lied; 4: no upstream reachable).")
+    boolean once;
+
+    @Option(names = "--port", defaultValue = "8080", description = "TCP port to serve on (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDR", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--interval", defaultValue = "60", paramLabel = "SECONDS", description = "Poll the upstream this often, plus up to 20% jitter (default: ${DEFAULT-VALUE}).")
+    long interval;
+
+    @Option(names = "--parallel", defaultValue = "4", description = "Documents downloaded at once (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Override
+    public Integer call() throws Exception {
+        MirrorSync.Trust t = new MirrorSync.Trust(trust.fingerprint, trust.root == null ? null : Files.readAllBytes(trust.root));
+        Path pub = directory.resolve("public");
+        Files.createDirectories(pub.resolve("metadata"));
+        Files.createDirectories(pub.resolve("targets"));
+        Upstream up = new Upstream(upstream, Duration.ofSeconds(30));
+        MirrorSync sync = new MirrorSync(pub, up, t, Clock.systemUTC(), parallel, once ? TerminalProgress.onStderr() : org.samizdat.repo.Progress.NONE);
+        if (once) {
+            try {
+                MirrorSync.Result r = sync.sync();
+                System.out.printf(r.changed() ? "Synced version %d (snapshot %d) from %s: %d new document(s), %,d bytes.%n"
+                        : "Up to date at version %d (snapshot %d) with %s.%n",
+                        r.timestampVersion(), r.snapshotVersion(), up.url(), r.documents(), r.bytes());
+                return Main.OK;
+            } catch (SyncException e) {
+                System.err.println("samizdat: " + e.getMessage());
+                return switch (e.kind()) {
+                    case UNREACHABLE -> Main.NO_UPSTREAM;
+                    case VERIFICATION -> Main.VERIFICATION_FAILED;
+                    case LOCAL -> Main.ERROR;
+                };
+            }
+        }
+        Mirror mirror = new Mirror(sync, pub, up.url(), Clock.systemUTC(), line -> System.out.println(line));
+        ArchiveServer server = new ArchiveServer(new ServerConfig(bind, port, pub, "samizdat mirror"), mirror::status,
+                mirror::trigger).start();
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+        mirror.start(executor, Duration.ofSeconds(Math.max(1, interval)));
+        System.out.println("Mirroring " + up.url() + " into " + directory + "; serving at " + server.url() + "/");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            executor.shutdownNow();
+            try {
+                server.close();
+            } catch (Exception ignored) {
+                // stopping anyway
+            }
+            stopped.countDown();
+        }));
+        stopped.await();
+        return Main.OK;
+    }
+}

@@ -1,0 +1,129 @@
+package org.samizdat.sync;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.samizdat.tuf.Metadata;
+import org.samizdat.tuf.Timestamp;
+import org.samizdat.tuf.TufTime;
+
+/**
+ * A running mirror: syncs now, then on a poll with jitter and whenever a notify arrives
+ * (coalesced, never two syncs at once), and reports what it serves for {@code /api/status}.
+ */
+public final class Mirror {
+    private final MirrorSync sync;
+    private final Path publicDir;
+    private final String upstream;
+    private final Clock clock;
+    private final Consumer<String> log;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private volatile Instant lastSync;
+    private volatile Instant lastAttempt;
+    private volatile String lastError;
+    private volatile long upstreamVersion;
+    private ScheduledExecutorService executor;
+
+    public Mirror(MirrorSync sync, Path publicDir, String upstream, Clock clock, Consumer<String> log) {
+        this.sync = sync;
+        this.publicDir = publicDir;
+        this.upstream = upstream;
+        this.clock = clock;
+        this.log = log;
+    }
+
+    /** Starts syncing on {@code executor}: now, then every {@code interval} with up to 20% jitter. */
+    public void start(ScheduledExecutorService executor, Duration interval) {
+        this.executor = executor;
+        executor.execute(this::syncNow);
+        long base = interval.toMillis();
+        executor.schedule(new Runnable() {
+            @Override
+            public void run() {
+                trigger();
+                long jitter = (long) (base * 0.2 * ThreadLocalRandom.current().nextDouble());
+                executor.schedule(this, base + jitter, TimeUnit.MILLISECONDS);
+            }
+        }, base, TimeUnit.MILLISECONDS);
+    }
+
+    /** Asks for a sync soon (a notify or a poll); one already running is followed by one more. */
+    public void trigger() {
+        if (executor == null) {
+            return;
+        }
+        if (running.get()) {
+            again.set(true);
+            return;
+        }
+        executor.execute(this::syncNow);
+    }
+
+    /** Runs one sync now, unless one is running; returns its result or null. */
+    public MirrorSync.Result syncNow() {
+        if (!running.compareAndSet(false, true)) {
+            again.set(true);
+            return null;
+        }
+        MirrorSync.Result result = null;
+        try {
+            do {
+                again.set(false);
+                lastAttempt = clock.instant();
+                try {
+                    result = sync.sync();
+                    lastSync = clock.instant();
+                    lastError = null;
+                    upstreamVersion = result.timestampVersion();
+                    if (result.changed()) {
+                        log.accept(String.format("synced version %d from %s: %d new document(s), %,d bytes",
+                                result.timestampVersion(), upstream, result.documents(), result.bytes()));
+                    }
+                } catch (SyncException e) {
+                    lastError = e.getMessage();
+                    log.accept("sync failed, still serving the previous version: " + e.getMessage());
+                }
+            } while (again.get());
+        } finally {
+            running.set(false);
+        }
+        return result;
+    }
+
+    /** JSON-ready status: role, version served, last sync, upstream, lag, archive mode, last error. */
+    public Map<String, Object> status() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("role", "mirror");
+        m.put("upstream", upstream);
+        long version = 0;
+        try {
+            Path ts = publicDir.resolve("metadata/timestamp.json");
+            if (Files.exists(ts)) {
+                Timestamp t = Timestamp.from(Metadata.parse("timestamp.json", Files.readAllBytes(ts), "timestamp"));
+                version = t.version();
+                m.put("snapshot_version", t.snapshot().version());
+                m.put("expires", TufTime.format(t.expires()));
+                // Archive mode: the publisher has stopped re-signing; the last verified version is kept online.
+                m.put("archive_mode", !clock.instant().isBefore(t.expires()));
+            }
+        } catch (Exception e) {
+            m.put("error", e.getMessage());
+        }
+        m.put("version", version);
+        m.put("last_sync", lastSync == null ? null : TufTime.format(lastSync));
+        m.put("last_attempt", lastAttempt == null ? null : TufTime.format(lastAttempt));
+        m.put("version_lag", Math.max(0, upstreamVersion - version));
+        m.put("last_error", lastError);
+        return m;
+    }
+}

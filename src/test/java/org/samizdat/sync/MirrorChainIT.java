@@ -1,0 +1,163 @@
+package org.samizdat.sync;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.samizdat.repo.Checker;
+import org.samizdat.repo.Progress;
+import org.samizdat.repo.State;
+import org.samizdat.repo.TestArchive;
+import org.samizdat.repo.TufJs;
+import org.samizdat.server.ArchiveServer;
+import org.samizdat.server.OriginStatus;
+import org.samizdat.server.ServerConfig;
+import org.samizdat.tuf.Metadata;
+import org.samizdat.tuf.Targets;
+
+/** Origin and chained mirrors over real loopback HTTP, each hop verifying against the publisher's keys. */
+class MirrorChainIT {
+    @TempDir
+    Path tmp;
+    TestArchive origin;
+    final List<ArchiveServer> servers = new ArrayList<>();
+
+    @BeforeEach
+    void publish() throws Exception {
+        origin = TestArchive.create(tmp.resolve("origin"), Instant.now());
+        origin.stage("first", 20);
+        origin.publish("First");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (ArchiveServer s : servers) {
+            s.close();
+        }
+    }
+
+    private ArchiveServer serve(Path publicDir) throws Exception {
+        ArchiveServer s = new ArchiveServer(new ServerConfig("127.0.0.1", 0, publicDir, "node"),
+                new OriginStatus(publicDir, Clock.systemUTC()), () -> { }).start();
+        servers.add(s);
+        return s;
+    }
+
+    private MirrorSync mirrorOf(ArchiveServer upstream, Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("public/metadata"));
+        return new MirrorSync(dir.resolve("public"), new Upstream(upstream.url(), Duration.ofSeconds(10)),
+                new MirrorSync.Trust(origin.fingerprint, null), Clock.systemUTC(), 4, Progress.NONE);
+    }
+
+    private static Checker.Report check(Path dir) throws Exception {
+        return new Checker(dir.resolve("public"), new State(0, 0), null, Instant.now(), true, Progress.NONE).check();
+    }
+
+    private String hashedTarget(String release, String path) throws Exception {
+        Targets r = Targets.from(Metadata.parse("1." + release + ".json",
+                Files.readAllBytes(origin.metadata("1." + release + ".json")), "targets"));
+        return r.targets().get(path).sha256();
+    }
+
+    @Test
+    void aReleaseTravelsOriginToThreeChainedMirrorsAndTufJsVerifiesItAtTheEnd() throws Exception {
+        ArchiveServer o = serve(origin.publicDir());
+        Path[] dirs = {tmp.resolve("a"), tmp.resolve("b"), tmp.resolve("c")};
+        MirrorSync[] syncs = new MirrorSync[3];
+        ArchiveServer upstream = o;
+        for (int i = 0; i < 3; i++) {
+            syncs[i] = mirrorOf(upstream, dirs[i]);
+            MirrorSync.Result r = syncs[i].sync();
+            assertTrue(r.changed());
+            assertEquals(21, r.documents()); // 20 documents and the release manifest
+            upstream = serve(dirs[i].resolve("public"));
+        }
+        origin.stage("second", 7);
+        origin.publish("Second");
+        long start = System.nanoTime();
+        for (MirrorSync s : syncs) {
+            MirrorSync.Result r = s.sync();
+            assertEquals(8, r.documents(), "only the new release's documents travel");
+        }
+        System.out.printf("release reached the third mirror in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+        for (Path d : dirs) {
+            Checker.Report r = check(d);
+            assertTrue(r.ok(), d + ": " + r.problems());
+            assertEquals(29, r.targets());
+        }
+        assertFalse(syncs[2].sync().changed(), "a second sync finds nothing new");
+        Path out = tmp.resolve("from-c");
+        TufJs.Result r = TufJs.run(servers.get(3).url(), origin.metadata("1.root.json"), tmp.resolve("tufjs"),
+                Map.of("r0002/second/doc-3.txt", out));
+        assertTrue(r.ok(), r.error() + ": " + r.message());
+        assertArrayEquals(Files.readAllBytes(origin.source("second", 3)), Files.readAllBytes(out));
+    }
+
+    @Test
+    void aMirrorRefusesATamperedDocumentNamesItsUpstreamAndKeepsServingThePreviousVersion() throws Exception {
+        ArchiveServer o = serve(origin.publicDir());
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        mirrorOf(o, a).sync();
+        ArchiveServer aServer = serve(a.resolve("public"));
+        MirrorSync bSync = mirrorOf(aServer, b);
+        bSync.sync();
+        byte[] before = Files.readAllBytes(b.resolve("public/metadata/timestamp.json"));
+
+        origin.stage("second", 3);
+        origin.publish("Second");
+        mirrorOf(o, a).sync();
+        String sha = hashedTarget("r0002", "r0002/second/doc-1.txt");
+        Path onA = a.resolve("public/targets/r0002/second/" + sha + ".doc-1.txt");
+        byte[] bytes = Files.readAllBytes(onA);
+        bytes[2] ^= 0x01; // A turns liar
+        Files.write(onA, bytes);
+
+        SyncException e = assertThrows(SyncException.class, bSync::sync);
+        assertEquals(SyncException.Kind.VERIFICATION, e.kind());
+        assertTrue(e.getMessage().contains(aServer.url()), e.getMessage());
+        assertTrue(e.getMessage().contains("doc-1.txt") && e.getMessage().contains("[target hash]"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(b.resolve("public/metadata/timestamp.json")), "B still serves version 2");
+        assertFalse(Files.exists(b.resolve("public/targets/r0002/second/" + sha + ".doc-1.txt")));
+        assertTrue(check(b).ok(), check(b).problems().toString());
+    }
+
+    @Test
+    void aWrongFingerprintOrARolledBackUpstreamIsRefused() throws Exception {
+        ArchiveServer o = serve(origin.publicDir());
+        MirrorSync wrong = new MirrorSync(tmp.resolve("w/public"), new Upstream(o.url(), Duration.ofSeconds(5)),
+                new MirrorSync.Trust("00".repeat(32), null), Clock.systemUTC(), 2, Progress.NONE);
+        assertTrue(assertThrows(SyncException.class, wrong::sync).getMessage().contains("[trusted root]"));
+
+        Path m = tmp.resolve("m");
+        byte[] old = Files.readAllBytes(origin.metadata("timestamp.json"));
+        origin.stage("second", 2);
+        origin.publish(null);
+        mirrorOf(o, m).sync();
+        Files.write(origin.metadata("timestamp.json"), old); // the upstream now serves an older, validly signed timestamp
+        SyncException e = assertThrows(SyncException.class, () -> mirrorOf(o, m).sync());
+        assertTrue(e.getMessage().contains("[rollback]"), e.getMessage());
+        assertTrue(check(m).ok());
+    }
+
+    @Test
+    void anUnreachableUpstreamIsReportedAsSuch() throws Exception {
+        MirrorSync s = new MirrorSync(tmp.resolve("x/public"), new Upstream("http://127.0.0.1:1", Duration.ofSeconds(2)),
+                new MirrorSync.Trust(origin.fingerprint, null), Clock.systemUTC(), 2, Progress.NONE);
+        assertEquals(SyncException.Kind.UNREACHABLE, assertThrows(SyncException.class, s::sync).kind());
+    }
+}
