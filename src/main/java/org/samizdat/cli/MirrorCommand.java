@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.samizdat.server.ArchiveServer;
 import org.samizdat.server.ServerConfig;
+import org.samizdat.sync.Downstreams;
 import org.samizdat.sync.Mirror;
 import org.samizdat.sync.MirrorSync;
 import org.samizdat.sync.SyncException;
@@ -56,6 +57,10 @@ final class MirrorCommand implements Callable<Integer> {
     @Option(names = "--interval", defaultValue = "60", paramLabel = "SECONDS", description = "Poll the upstream this often, plus up to 20% jitter (default: ${DEFAULT-VALUE}).")
     long interval;
 
+    @Option(names = "--public-url", paramLabel = "URL",
+            description = "This mirror's own base URL; the upstream is asked to notify it of new versions (otherwise it only polls).")
+    String publicUrl;
+
     @Option(names = "--parallel", defaultValue = "4", description = "Documents downloaded at once (default: ${DEFAULT-VALUE}).")
     int parallel;
 
@@ -84,9 +89,19 @@ final class MirrorCommand implements Callable<Integer> {
             }
         }
         Mirror mirror = new Mirror(sync, pub, up.url(), Clock.systemUTC(), line -> System.out.println(line));
+        Downstreams downstreams = new Downstreams(Clock.systemUTC(), line -> System.out.println(line));
         ArchiveServer server = new ArchiveServer(new ServerConfig(bind, port, pub, "samizdat mirror"), mirror::status,
-                mirror::trigger).start();
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+                mirror::trigger, downstreams).start();
+        ScheduledExecutorService executor = Executors.newScheduledThreadPool(2);
+        downstreams.start(executor);
+        mirror.afterSync(r -> {
+            if (r.changed()) {
+                downstreams.notifyAllSoon();
+            }
+            if (publicUrl != null) {
+                Downstreams.subscribe(up.url(), publicUrl);
+            }
+        });
         mirror.start(executor, Duration.ofSeconds(Math.max(1, interval)));
         System.out.println("Mirroring " + up.url() + " into " + directory + "; serving at " + server.url() + "/");
         CountDownLatch stopped = new CountDownLatch(1);

@@ -15,6 +15,7 @@ import org.samizdat.repo.Publisher;
 import org.samizdat.server.ArchiveServer;
 import org.samizdat.server.OriginStatus;
 import org.samizdat.server.ServerConfig;
+import org.samizdat.sync.Downstreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,9 +47,12 @@ final class ServeCommand implements Runnable {
             Path pub = ArchiveDir.publicTreeOf(directory);
             String name = dir.isArchive() ? String.valueOf(org.samizdat.archive.Json.parseObject(
                     java.nio.file.Files.readAllBytes(dir.configFile())).get("name")) : null;
+            Downstreams downstreams = new Downstreams(Clock.systemUTC(), System.out::println);
             ArchiveServer server = new ArchiveServer(new ServerConfig(bind, port, pub, name),
-                    new OriginStatus(pub, Clock.systemUTC()), () -> { }).start();
-            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+                    new OriginStatus(pub, Clock.systemUTC()), () -> { }, downstreams).start();
+            ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
+            downstreams.start(timer);
+            downstreams.watch(pub.resolve("metadata/timestamp.json"), timer);
             if (dir.isArchive() && new Keyring(dir.keysDir(), null).has("timestamp")) {
                 Publisher publisher = new Publisher(dir, new Keyring(dir.keysDir(), passphrase.read()), Lifetimes.DEFAULT,
                         Clock.systemUTC(), Progress.NONE);

@@ -27,6 +27,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.samizdat.archive.Json;
 import org.samizdat.repo.ReleaseInfo;
 import org.samizdat.store.FileStore;
+import org.samizdat.sync.Downstreams;
 
 /**
  * One node's HTTP server: {@code /metadata/} and {@code /targets/} straight from the public tree
@@ -46,8 +47,15 @@ public final class ArchiveServer implements AutoCloseable {
     private final NodeStatus status;
     private final Runnable onNotify;
     private final AtomicReference<CachedHome> home = new AtomicReference<>();
+    private final Downstreams downstreams;
 
     public ArchiveServer(ServerConfig config, NodeStatus status, Runnable onNotify) {
+        this(config, status, onNotify, null);
+    }
+
+    /** As above; {@code downstreams}, when given, accepts {@code POST /api/downstreams} registrations. */
+    public ArchiveServer(ServerConfig config, NodeStatus status, Runnable onNotify, Downstreams downstreams) {
+        this.downstreams = downstreams;
         this.config = config;
         this.status = status;
         this.onNotify = onNotify;
@@ -119,6 +127,12 @@ public final class ArchiveServer implements AutoCloseable {
             super(files);
         }
 
+        // Some routes read request bodies and render pages synchronously: never run on a selector thread.
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.BLOCKING;
+        }
+
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             String path = Request.getPathInContext(request);
@@ -166,6 +180,17 @@ public final class ArchiveServer implements AutoCloseable {
                     notifies.increment();
                     onNotify.run();
                     return text(response, callback, HttpStatus.ACCEPTED_202, "sync scheduled\n");
+                }
+                case "/api/downstreams" -> {
+                    api.increment();
+                    if (!method.equals("POST") || downstreams == null) {
+                        return text(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "POST a node's base URL\n");
+                    }
+                    byte[] body = Content.Source.asInputStream(request).readNBytes(301);
+                    String url = new String(body, StandardCharsets.UTF_8);
+                    String refused = downstreams.register(body.length > 300 ? "" : url);
+                    return refused == null ? text(response, callback, HttpStatus.ACCEPTED_202, "registered\n")
+                            : text(response, callback, HttpStatus.BAD_REQUEST_400, refused + "\n");
                 }
                 case "/" -> {
                     pages.increment();

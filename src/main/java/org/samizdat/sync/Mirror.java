@@ -33,6 +33,12 @@ public final class Mirror {
     private volatile String lastError;
     private volatile long upstreamVersion;
     private ScheduledExecutorService executor;
+    private volatile Consumer<MirrorSync.Result> afterSync = r -> { };
+
+    /** Runs after every successful sync (to notify downstreams, re-subscribe upstream). */
+    public void afterSync(Consumer<MirrorSync.Result> hook) {
+        this.afterSync = hook;
+    }
 
     public Mirror(MirrorSync sync, Path publicDir, String upstream, Clock clock, Consumer<String> log) {
         this.sync = sync;
@@ -89,6 +95,7 @@ public final class Mirror {
                         log.accept(String.format("synced version %d from %s: %d new document(s), %,d bytes",
                                 result.timestampVersion(), upstream, result.documents(), result.bytes()));
                     }
+                    afterSync.accept(result);
                 } catch (SyncException e) {
                     lastError = e.getMessage();
                     log.accept("sync failed, still serving the previous version: " + e.getMessage());

@@ -31,7 +31,7 @@ public final class Upstream {
         }
         this.base = URI.create(u);
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     public String url() {
@@ -105,14 +105,22 @@ public final class Upstream {
     }
 
     private HttpResponse<InputStream> send(String path) throws SyncException {
-        try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(url() + path)).timeout(timeout).GET().build();
-            return http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new SyncException(SyncException.Kind.UNREACHABLE, url() + path + ": " + describe(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SyncException(SyncException.Kind.UNREACHABLE, "interrupted", e);
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url() + path)).timeout(timeout).GET().build();
+        IOException last = null;
+        // A kept-alive connection the upstream has closed fails the first request on it; GET is
+        // idempotent, so one retry on a fresh connection is safe.
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                return http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (java.net.http.HttpTimeoutException e) {
+                throw new SyncException(SyncException.Kind.UNREACHABLE, url() + path + ": timed out after " + timeout, e);
+            } catch (IOException e) {
+                last = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SyncException(SyncException.Kind.UNREACHABLE, "interrupted", e);
+            }
         }
+        throw new SyncException(SyncException.Kind.UNREACHABLE, url() + path + ": " + describe(last), last);
     }
 }

@@ -1,0 +1,173 @@
+package org.samizdat.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.samizdat.corpus.Corpus;
+import org.samizdat.repo.ArchiveDir;
+import org.samizdat.repo.Intake;
+import org.samizdat.repo.Keyring;
+import org.samizdat.repo.Lifetimes;
+import org.samizdat.repo.Progress;
+import org.samizdat.repo.Publisher;
+import org.samizdat.repo.Staging;
+import org.samizdat.server.ArchiveServer;
+import org.samizdat.server.OriginStatus;
+import org.samizdat.server.ServerConfig;
+import org.samizdat.sync.Downstreams;
+import org.samizdat.sync.Mirror;
+import org.samizdat.sync.MirrorSync;
+import org.samizdat.sync.Upstream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code samizdat demo}: a sample archive, its origin and three chained mirrors on loopback. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Generate a sample archive of cable-like documents in three releases, serve it from an origin",
+                "and three chained mirrors on loopback (origin -> a -> b -> c, each verifying against the publisher's",
+                "keys), then publish a small new release every --every seconds and show it propagate by notify.",
+                "Ctrl-C stops everything."})
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "8080", description = "Origin port; mirrors use the next three (default: ${DEFAULT-VALUE}; 0: any free ports).")
+    int port;
+
+    @Option(names = "--docs", defaultValue = "3000", description = "Documents in the sample archive (default: ${DEFAULT-VALUE}).")
+    int docs;
+
+    @Option(names = "--every", defaultValue = "60", paramLabel = "SECONDS", description = "Publish a new small release this often (default: ${DEFAULT-VALUE}).")
+    int every;
+
+    @Option(names = "--rounds", defaultValue = "0", description = "Stop after this many new releases have reached the last mirror (default: run until Ctrl-C).")
+    int rounds;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Keep the archive and mirrors here (default: a new temporary directory).")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+        Path root = dir != null ? dir : Files.createTempDirectory("samizdat-demo-");
+        Files.createDirectories(root);
+        System.out.println("samizdat demo in " + root);
+        ArchiveDir archive = new ArchiveDir(root.resolve("archive"));
+        Publisher publisher = new Publisher(archive, new Keyring(archive.keysDir(), null), Lifetimes.DEFAULT,
+                Clock.systemUTC(), Progress.NONE);
+        String fingerprint = publisher.init("samizdat demo archive").fingerprint();
+        long t0 = System.nanoTime();
+        Corpus.write(root.resolve("corpus"), docs, 2010, 3);
+        for (int r = 1; r <= 3; r++) {
+            stage(archive, root.resolve("corpus/release-" + r), "cables");
+            Publisher.Release rel = publisher.publish("Sample batch " + r);
+            System.out.printf("published %s: %,d documents%n", rel.id(), rel.documents());
+        }
+        System.out.printf("sample archive ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+
+        List<AutoCloseable> closing = new ArrayList<>();
+        ScheduledExecutorService executor = Executors.newScheduledThreadPool(4);
+        Downstreams originDownstreams = new Downstreams(Clock.systemUTC(), line -> System.out.println("origin: " + line));
+        originDownstreams.start(executor);
+        originDownstreams.watch(archive.publicDir().resolve("metadata/timestamp.json"), executor);
+        ArchiveServer origin = new ArchiveServer(new ServerConfig("127.0.0.1", port, archive.publicDir(), "samizdat demo (origin)"),
+                new OriginStatus(archive.publicDir(), Clock.systemUTC()), () -> { }, originDownstreams).start();
+        closing.add(origin);
+        AtomicLong publishedAt = new AtomicLong(System.nanoTime());
+        AtomicLong lastVersionAtC = new AtomicLong();
+        String upstream = origin.url();
+        String[] names = {"mirror-a", "mirror-b", "mirror-c"};
+        List<String> urls = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String name = names[i];
+            Path pub = root.resolve(name).resolve("public");
+            Files.createDirectories(pub.resolve("metadata"));
+            MirrorSync sync = new MirrorSync(pub, new Upstream(upstream, Duration.ofSeconds(30)),
+                    new MirrorSync.Trust(fingerprint, null), Clock.systemUTC(), 4, Progress.NONE);
+            sync.sync(); // the initial copy, before serving
+            Mirror mirror = new Mirror(sync, pub, upstream, Clock.systemUTC(), line -> System.out.println(name + ": " + line));
+            Downstreams downstreams = new Downstreams(Clock.systemUTC(), line -> System.out.println(name + ": " + line));
+            downstreams.start(executor);
+            ArchiveServer server = new ArchiveServer(new ServerConfig("127.0.0.1", port == 0 ? 0 : port + 1 + i, pub,
+                    "samizdat demo (" + name + ")"), mirror::status, mirror::trigger, downstreams).start();
+            closing.add(server);
+            String up = upstream;
+            String self = server.url();
+            boolean last = i == 2;
+            mirror.afterSync(r -> {
+                if (r.changed()) {
+                    downstreams.notifyAllSoon();
+                    if (last) {
+                        System.out.printf("%s: version %d reached the end of the chain %.2f s after it was published%n",
+                                name, r.timestampVersion(), (System.nanoTime() - publishedAt.get()) / 1e9);
+                        lastVersionAtC.set(r.timestampVersion());
+                    }
+                }
+                Downstreams.subscribe(up, self);
+            });
+            String refused = Downstreams.subscribe(up, self);
+            if (refused != null) {
+                System.out.println(name + ": could not subscribe to " + up + " (" + refused + "); it will only poll");
+            }
+            mirror.start(executor, Duration.ofSeconds(30));
+            urls.add(self);
+            upstream = self;
+        }
+        System.out.println();
+        System.out.println("origin   " + origin.url() + "/");
+        for (int i = 0; i < 3; i++) {
+            System.out.println(names[i] + " " + urls.get(i) + "/   (copies from " + (i == 0 ? "origin" : names[i - 1]) + ")");
+        }
+        System.out.println("root fingerprint: " + fingerprint);
+        System.out.println("try: curl " + urls.get(2) + "/api/status    or    ./samizdat check " + root.resolve("mirror-c"));
+        System.out.println("a new release is published every " + every + " s; Ctrl-C stops everything.");
+        System.out.println();
+
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            executor.shutdownNow();
+            for (AutoCloseable c : closing) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // stopping anyway
+                }
+            }
+            done.countDown();
+        }));
+        int round = 0;
+        while (rounds == 0 || round < rounds) {
+            if (done.await(every, TimeUnit.SECONDS)) {
+                return Main.OK;
+            }
+            round++;
+            Path batch = root.resolve("corpus-new/round-" + round);
+            Corpus.write(batch, 10, 5000 + round, 1);
+            stage(archive, batch.resolve("release-1"), "latest");
+            publishedAt.set(System.nanoTime());
+            Publisher.Release rel = publisher.publish("Update " + round);
+            System.out.printf("origin: published %s (%d documents, snapshot %d)%n", rel.id(), rel.documents(), rel.snapshotVersion());
+        }
+        long want = (Long) new OriginStatus(archive.publicDir(), Clock.systemUTC()).snapshot().get("version");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (lastVersionAtC.get() < want && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        boolean reached = lastVersionAtC.get() >= want;
+        System.out.println(reached ? "the last release reached mirror-c" : "the last release did not reach mirror-c within 60 s");
+        return reached ? Main.OK : Main.ERROR;
+    }
+
+    private static void stage(ArchiveDir archive, Path folder, String prefix) throws Exception {
+        Intake.Result found = Intake.scan(List.of(folder), prefix, false);
+        if (!found.problems().isEmpty()) {
+            throw new IllegalStateException("sample corpus has bad names: " + found.problems());
+        }
+        new Staging(archive.stagingDir()).add(found.items(), Progress.NONE);
+    }
+}
