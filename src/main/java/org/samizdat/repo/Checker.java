@@ -15,9 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.samizdat.archive.Hex;
 import org.samizdat.archive.Sha256;
@@ -228,29 +225,11 @@ public final class Checker {
 
     private void verifyTargets(FileStore store, List<Work> targets, List<String> problems, long[] counts)
             throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
-        AtomicLong done = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (Work w : targets) {
-                futures.add(pool.submit(() -> {
-                    verifyTarget(store, w, problems, bytes);
-                    progress.update("verifying documents", done.incrementAndGet(), targets.size());
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        Parallel.map(targets, 0, "verifying documents", progress, w -> {
+            verifyTarget(store, w, problems, bytes);
+            return null;
+        });
         counts[0] = targets.size();
         counts[1] = bytes.get();
     }

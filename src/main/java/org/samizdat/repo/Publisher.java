@@ -16,10 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import org.samizdat.archive.Json;
 import org.samizdat.archive.Sha256;
 import org.samizdat.archive.TargetPath;
@@ -255,40 +251,23 @@ public final class Publisher {
 
     private void placeTargets(FileStore pub, Staging staging, String release, List<StagedDocument> docs,
                               Map<String, TargetFile> files) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
-        AtomicLong done = new AtomicLong();
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (StagedDocument d : docs) {
-                TargetPath path = d.path().under(release);
-                files.put(path.value(), new TargetFile(d.length(), d.sha256(), d.meta().toCustom(release)));
-                futures.add(pool.submit(() -> {
-                    Path obj = staging.object(d.sha256());
-                    String name = "targets/" + path.hashedName(d.sha256());
-                    if (!pub.exists(name)) {
-                        if (!Files.exists(obj)) {
-                            throw new IOException("staged content of " + d.path() + " (" + obj + ") is missing; add it again");
-                        }
-                        if (Files.size(obj) != d.length()) {
-                            throw new IOException("staged content of " + d.path() + " (" + obj + ") is damaged; add it again");
-                        }
-                        pub.link(obj, name);
-                    }
-                    progress.update("placing documents", done.incrementAndGet(), docs.size());
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+        for (StagedDocument d : docs) {
+            files.put(d.path().under(release).value(), new TargetFile(d.length(), d.sha256(), d.meta().toCustom(release)));
         }
+        Parallel.map(docs, 0, "placing documents", progress, d -> {
+            Path obj = staging.object(d.sha256());
+            String name = "targets/" + d.path().under(release).hashedName(d.sha256());
+            if (!pub.exists(name)) {
+                if (!Files.exists(obj)) {
+                    throw new IOException("staged content of " + d.path() + " (" + obj + ") is missing; add it again");
+                }
+                if (Files.size(obj) != d.length()) {
+                    throw new IOException("staged content of " + d.path() + " (" + obj + ") is damaged; add it again");
+                }
+                pub.link(obj, name);
+            }
+            return null;
+        });
     }
 
     /** What a resign did: lines for the user, and warnings about roles it could not renew. */

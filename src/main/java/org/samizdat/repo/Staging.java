@@ -15,11 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import org.samizdat.archive.Hex;
 import org.samizdat.archive.Json;
 import org.samizdat.archive.Sha256;
@@ -55,35 +50,9 @@ public final class Staging {
     /** Copies and hashes every item (on all cores), then appends them to the index in one durable write. */
     public List<StagedDocument> add(List<Item> items, Progress progress) throws IOException {
         Files.createDirectories(objects());
-        int threads = Math.max(1, Math.min(items.size(), Runtime.getRuntime().availableProcessors()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        AtomicLong done = new AtomicLong();
-        try {
-            List<Future<StagedDocument>> futures = new ArrayList<>();
-            for (Item item : items) {
-                futures.add(pool.submit(() -> {
-                    StagedDocument d = copyIn(item);
-                    progress.update("staging", done.incrementAndGet(), items.size());
-                    return d;
-                }));
-            }
-            List<StagedDocument> staged = new ArrayList<>();
-            for (Future<StagedDocument> f : futures) {
-                staged.add(f.get());
-            }
-            append(staged);
-            return staged;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException(e.getCause().getMessage(), e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        List<StagedDocument> staged = Parallel.map(items, 0, "staging", progress, this::copyIn);
+        append(staged);
+        return staged;
     }
 
     private StagedDocument copyIn(Item item) throws IOException {

@@ -15,13 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.samizdat.archive.Sha256;
 import org.samizdat.archive.TargetPath;
+import org.samizdat.repo.Parallel;
 import org.samizdat.repo.Progress;
 import org.samizdat.repo.RootChain;
 import org.samizdat.store.FileStore;
@@ -299,44 +296,31 @@ public final class MirrorSync {
     }
 
     private long downloadAll(List<Pending> documents) throws SyncException, IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(parallelism);
-        AtomicLong done = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
         try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (Pending p : documents) {
-                futures.add(pool.submit(() -> {
-                    String name = "targets/" + p.file();
-                    if (local.size(name) != p.target().length()) {
-                        Path dest = local.path(name);
-                        Files.createDirectories(dest.getParent());
-                        Path temp = dest.resolveSibling(FileStore.TEMP_PREFIX + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong())
-                                + "-" + dest.getFileName());
-                        try {
-                            upstream.download("/" + name, temp, p.target().length(), p.target().sha256());
-                            Files.move(temp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                        } finally {
-                            Files.deleteIfExists(temp);
-                        }
-                        bytes.addAndGet(p.target().length());
+            Parallel.map(documents, parallelism, "documents", progress, p -> {
+                String name = "targets/" + p.file();
+                if (local.size(name) != p.target().length()) {
+                    Path dest = local.path(name);
+                    Files.createDirectories(dest.getParent());
+                    Path temp = dest.resolveSibling(FileStore.TEMP_PREFIX
+                            + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + "-" + dest.getFileName());
+                    try {
+                        // verified against the signed length and hash before it gets its real name
+                        upstream.download("/" + name, temp, p.target().length(), p.target().sha256());
+                        Files.move(temp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    } finally {
+                        Files.deleteIfExists(temp);
                     }
-                    progress.update("documents", done.incrementAndGet(), documents.size());
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SyncException(SyncException.Kind.LOCAL, "interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof SyncException s) {
+                    bytes.addAndGet(p.target().length());
+                }
+                return null;
+            });
+        } catch (Parallel.Failure f) {
+            if (f.getCause() instanceof SyncException s) {
                 throw s;
             }
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+            throw f;
         }
         return bytes.get();
     }
