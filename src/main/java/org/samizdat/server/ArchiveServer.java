@@ -107,6 +107,11 @@ public final class ArchiveServer implements AutoCloseable {
         return metrics;
     }
 
+    /** Bytes of archive files this node has sent since it started (its egress for the TUF tree). */
+    public long fileBytesSent() {
+        return (long) metrics.get("samizdat_http_file_bytes_sent").counter().count();
+    }
+
     @Override
     public void close() throws Exception {
         server.stop();
@@ -122,6 +127,8 @@ public final class ArchiveServer implements AutoCloseable {
         private final Counter pages = Counter.builder("samizdat_http_requests").tag("route", "pages").register(metrics);
         private final Counter missing = Counter.builder("samizdat_http_not_found").register(metrics);
         private final Counter notifies = Counter.builder("samizdat_notify_received").register(metrics);
+        private final Counter fileBytes = Counter.builder("samizdat_http_file_bytes_sent")
+                .description("bytes of /metadata and /targets files sent (egress)").register(metrics);
 
         Routes(Handler files) {
             super(files);
@@ -148,7 +155,8 @@ public final class ArchiveServer implements AutoCloseable {
                 response.getHeaders().put(HttpHeader.CACHE_CONTROL,
                         path.equals("/metadata/timestamp.json") ? MUTABLE : IMMUTABLE);
                 response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-                if (!path.endsWith("/") && super.handle(request, response, callback)) {
+                Callback counted = Callback.from(() -> fileBytes.increment(Response.getContentBytesWritten(response)), callback);
+                if (!path.endsWith("/") && super.handle(request, response, counted)) {
                     return true;
                 }
                 // TUF: a missing file (N+1.root.json above all) is a plain 404, never 5xx or an HTML 200.

@@ -88,12 +88,25 @@ class MirrorChainIT {
         }
         origin.stage("second", 7);
         origin.publish("Second");
+        long egressBefore = o.fileBytesSent();
         long start = System.nanoTime();
+        long documentBytes = 0;
         for (MirrorSync s : syncs) {
             MirrorSync.Result r = s.sync();
             assertEquals(8, r.documents(), "only the new release's documents travel");
+            documentBytes = r.bytes();
         }
         System.out.printf("release reached the third mirror in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+        // The release as published: its documents plus the metadata files it added or replaced.
+        long releaseBytes = documentBytes;
+        for (String f : List.of("timestamp.json", "3.snapshot.json", "3.releases.json", "1.r0002.json")) {
+            releaseBytes += Files.size(origin.metadata(f));
+        }
+        long egress = o.fileBytesSent() - egressBefore;
+        System.out.printf("origin egress for the release through 3 chained mirrors: %,d bytes (release: %,d bytes)%n",
+                egress, releaseBytes);
+        assertTrue(egress <= 2 * releaseBytes, "origin sent " + egress + " bytes for a release of " + releaseBytes);
+        assertTrue(egress >= documentBytes, "the first mirror fetched the documents from the origin");
         for (Path d : dirs) {
             Checker.Report r = check(d);
             assertTrue(r.ok(), d + ": " + r.problems());
