@@ -77,6 +77,9 @@ public final class MirrorSync {
     private final Trust trust;
     private final Clock clock;
     private final int parallelism;
+    private boolean documentsToo = true;
+    private boolean acceptExpired;
+    private final List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Progress progress;
 
     public MirrorSync(Path publicDir, Upstream upstream, Trust trust, Clock clock, int parallelism, Progress progress) {
@@ -86,6 +89,33 @@ public final class MirrorSync {
         this.clock = clock;
         this.parallelism = Math.max(1, parallelism);
         this.progress = progress;
+    }
+
+    /** Syncs metadata only (what {@code fetch} needs before it downloads one document). */
+    public MirrorSync metadataOnly() {
+        this.documentsToo = false;
+        return this;
+    }
+
+    /**
+     * Archive mode: expired metadata is accepted with a warning (signatures, versions and hashes
+     * are still verified), for reading an archive whose publisher has stopped re-signing.
+     */
+    public MirrorSync acceptExpired() {
+        this.acceptExpired = true;
+        return this;
+    }
+
+    /** Warnings of the last sync (expired metadata accepted in archive mode). */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    private void expired(String file, Instant expires) throws SyncException {
+        if (!acceptExpired) {
+            throw lie(file + " expired " + expires + "; keeping the version this mirror has [freeze]");
+        }
+        warnings.add(file + " expired " + expires);
     }
 
     private SyncException lie(String detail) {
@@ -118,12 +148,13 @@ public final class MirrorSync {
                     throw lie("timestamp.json points to snapshot " + ts.snapshot().version() + ", older than "
                             + localTs.snapshot().version() + " [rollback]");
                 }
-                if (ts.version() == localTs.version() && toWrite.isEmpty()) {
+                if (ts.version() == localTs.version() && toWrite.isEmpty() && (acceptExpired || !tsMeta.isExpired(now))) {
                     return new Result(false, ts.version(), ts.snapshot().version(), 0, 0, tsMeta.isExpired(now));
                 }
             }
+            warnings.clear();
             if (tsMeta.isExpired(now)) {
-                throw lie("timestamp.json expired " + ts.expires() + "; keeping the version this mirror has [freeze]");
+                expired("timestamp.json", ts.expires());
             }
             // Snapshot (spec 5.5)
             String snapName = ts.snapshot().version() + ".snapshot.json";
@@ -135,7 +166,7 @@ public final class MirrorSync {
                 throw lie(snapName + " holds version " + snapMeta.version() + " [version matches timestamp]");
             }
             if (snapMeta.isExpired(now)) {
-                throw lie(snapName + " expired " + snapMeta.expires() + " [freeze]");
+                expired(snapName, snapMeta.expires());
             }
             Snapshot snap = Snapshot.from(snapMeta);
             Snapshot localSnap = readLocalSnapshot(localTs);
@@ -151,7 +182,7 @@ public final class MirrorSync {
             List<Pending> documents = new ArrayList<>();
             walk(root, snap, now, toWrite, documents);
             toWrite.put(snapName, snapBytes);
-            long bytes = downloadAll(documents);
+            long bytes = documentsToo ? downloadAll(documents) : 0;
             // Visible at last: metadata in order, timestamp.json last (Debian's two-stage rule).
             for (Map.Entry<String, byte[]> e : toWrite.entrySet()) {
                 local.put("metadata/" + e.getKey(), e.getValue());
@@ -263,7 +294,7 @@ public final class MirrorSync {
                 throw lie(name + " holds version " + m.version() + " [version matches snapshot]");
             }
             if (m.isExpired(now)) {
-                throw lie(name + " expired " + m.expires() + " [freeze]");
+                expired(name, m.expires());
             }
             Targets t = Targets.from(m);
             if (have.isEmpty()) {
@@ -323,5 +354,47 @@ public final class MirrorSync {
             throw f;
         }
         return bytes.get();
+    }
+
+    /**
+     * The signed description of one target, found by walking the delegations that cover its path
+     * (pre-order, as the spec's target search does) in the metadata this node holds and trusts.
+     */
+    public Optional<TargetFile> find(String path) throws IOException, TufException {
+        Root root = RootChain.walk(local).getLast();
+        Timestamp ts = readLocalTimestamp();
+        Snapshot snap = readLocalSnapshot(ts);
+        if (snap == null) {
+            return Optional.empty();
+        }
+        return find(path, snap, "targets", 0);
+    }
+
+    private Optional<TargetFile> find(String path, Snapshot snap, String role, int depth) throws IOException, TufException {
+        if (depth > 32) {
+            return Optional.empty(); // spec: bounded delegation depth
+        }
+        String name = snap.versionOf(role) + "." + role + ".json";
+        Optional<byte[]> bytes = local.get("metadata/" + name);
+        if (bytes.isEmpty()) {
+            return Optional.empty();
+        }
+        Targets t = Targets.from(Metadata.parse(name, bytes.get(), "targets"));
+        TargetFile f = t.targets().get(path);
+        if (f != null) {
+            return Optional.of(f);
+        }
+        if (t.succinct() != null) {
+            return find(path, snap, t.succinct().binFor(path), depth + 1);
+        }
+        for (Delegation d : t.delegations()) {
+            if (d.covers(path)) {
+                Optional<TargetFile> found = find(path, snap, d.name(), depth + 1);
+                if (found.isPresent() || d.terminating()) {
+                    return found;
+                }
+            }
+        }
+        return Optional.empty();
     }
 }

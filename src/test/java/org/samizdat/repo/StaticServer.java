@@ -18,6 +18,11 @@ public final class StaticServer implements AutoCloseable {
     private final HttpServer server;
 
     public StaticServer(Path root) throws IOException {
+        this(root, java.time.Duration.ZERO);
+    }
+
+    /** As above, but every response under {@code /targets/} waits {@code targetDelay} first (a slow mirror). */
+    public StaticServer(Path root, java.time.Duration targetDelay) throws IOException {
         Path base = root.toAbsolutePath().normalize();
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(4));
@@ -28,6 +33,14 @@ public final class StaticServer implements AutoCloseable {
                 if (!exchange.getRequestMethod().equals("GET") || !file.startsWith(base) || !Files.isRegularFile(file)) {
                     exchange.sendResponseHeaders(404, -1);
                     return;
+                }
+                if (path.startsWith("/targets/") && !targetDelay.isZero()) {
+                    try {
+                        Thread.sleep(targetDelay.toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
                 byte[] body = Files.readAllBytes(file);
                 exchange.sendResponseHeaders(200, body.length);

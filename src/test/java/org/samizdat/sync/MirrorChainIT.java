@@ -173,4 +173,29 @@ class MirrorChainIT {
                 new MirrorSync.Trust(origin.fingerprint, null), Clock.systemUTC(), 2, Progress.NONE);
         assertEquals(SyncException.Kind.UNREACHABLE, assertThrows(SyncException.class, s::sync).kind());
     }
+
+    @Test
+    void whenThePublisherFallsSilentAMirrorKeepsServingAndSaysItIsInArchiveMode() throws Exception {
+        ArchiveServer o = serve(origin.publicDir());
+        Path m = tmp.resolve("m");
+        mirrorOf(o, m).sync();
+        byte[] served = Files.readAllBytes(m.resolve("public/metadata/timestamp.json"));
+        // eight days later: the publisher has not re-signed, its 7-day timestamp has expired
+        Clock later = Clock.fixed(Instant.now().plus(Duration.ofDays(8)), java.time.ZoneOffset.UTC);
+        MirrorSync sync = new MirrorSync(m.resolve("public"), new Upstream(o.url(), Duration.ofSeconds(5)),
+                new MirrorSync.Trust(origin.fingerprint, null), later, 2, Progress.NONE);
+        Mirror mirror = new Mirror(sync, m.resolve("public"), o.url(), later, line -> { });
+        assertEquals(null, mirror.syncNow(), "the expired upstream is not taken as a new version");
+        java.util.Map<String, Object> status = mirror.status();
+        assertTrue(String.valueOf(status.get("last_error")).contains("[freeze]"), status.toString());
+        assertEquals(true, status.get("archive_mode"), status.toString());
+        assertEquals("mirror", status.get("role"));
+        assertArrayEquals(served, Files.readAllBytes(m.resolve("public/metadata/timestamp.json")));
+        ArchiveServer node = serve(m.resolve("public"));
+        java.net.http.HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.url() + "/metadata/timestamp.json")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode());
+        assertArrayEquals(served, r.body(), "the last verified version is still served");
+    }
 }

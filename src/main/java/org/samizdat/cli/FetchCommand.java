@@ -1,0 +1,75 @@
+package org.samizdat.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.samizdat.sync.Fetcher;
+import org.samizdat.sync.MirrorSync;
+import org.samizdat.sync.SyncException;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code samizdat fetch}: one document, verified, from whichever mirror answers truthfully. */
+@Command(name = "fetch", mixinStandardHelpOptions = true,
+        description = {"Download one document with full TUF verification, failing over between mirrors on errors,",
+                "timeouts, bad hashes or stale metadata, and asking a second mirror when the first is slow.",
+                "Verified metadata is cached per archive, so a mirror cannot roll you back between runs.",
+                "Nothing unverified is ever written to the output."})
+final class FetchCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "PATH", description = "The document's path, e.g. r0001/cables/09STATE12345.txt")
+    String path;
+
+    @Option(names = "--from", required = true, paramLabel = "URL", description = "A mirror's base URL; repeat for failover, in order of preference.")
+    List<String> from;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    MirrorCommand.TrustOption trust;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where to write the document (default: its name, here).")
+    Path output;
+
+    @Option(names = "--stale-ok", description = "Accept expired metadata (archive mode: the publisher stopped re-signing), with a warning. Signatures and hashes are still verified.")
+    boolean staleOk;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "Trusted metadata cache (default: $XDG_CACHE_HOME/samizdat or ~/.cache/samizdat).")
+    Path cache;
+
+    @Option(names = "--hedge-after", defaultValue = "2000", paramLabel = "MS", description = "Ask the next mirror too after this long (default: ${DEFAULT-VALUE}).")
+    long hedgeAfter;
+
+    @Override
+    public Integer call() throws Exception {
+        MirrorSync.Trust t = new MirrorSync.Trust(trust.fingerprint, trust.root == null ? null : Files.readAllBytes(trust.root));
+        String key = t.fingerprint() != null ? t.fingerprint() : org.samizdat.archive.Sha256.hex(t.rootFile());
+        Path base = cache != null ? cache : defaultCache();
+        Path out = output != null ? output : Path.of(path.substring(path.lastIndexOf('/') + 1));
+        Fetcher fetcher = new Fetcher(base.resolve(key), t, Clock.systemUTC(), Duration.ofSeconds(30),
+                Duration.ofMillis(Math.max(1, hedgeAfter)), staleOk, line -> System.err.println("samizdat: " + line));
+        try {
+            Fetcher.Outcome o = fetcher.fetch(path, from, out);
+            for (String w : o.warnings()) {
+                System.err.println("WARNING: archive mode: " + w + ". The publisher has not re-signed since;"
+                        + " this copy is verified but may not be the newest.");
+            }
+            System.err.printf("Fetched %s (%,d bytes, verified) from %s into %s%n", path, o.bytes(), o.mirror(), out);
+            return Main.OK;
+        } catch (SyncException e) {
+            System.err.println("samizdat: " + e.getMessage());
+            return switch (e.kind()) {
+                case UNREACHABLE -> Main.NO_UPSTREAM;
+                case VERIFICATION -> Main.VERIFICATION_FAILED;
+                case LOCAL -> Main.ERROR;
+            };
+        }
+    }
+
+    private static Path defaultCache() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache")).resolve("samizdat");
+    }
+}

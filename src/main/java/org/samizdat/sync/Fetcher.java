@@ -1,0 +1,179 @@
+package org.samizdat.sync;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.samizdat.archive.TargetPath;
+import org.samizdat.repo.Progress;
+import org.samizdat.tuf.TargetFile;
+import org.samizdat.tuf.TufException;
+
+/**
+ * Downloads one document with full TUF verification from a list of mirrors: metadata from the
+ * first mirror that gives a valid, fresh version (kept in a per-archive cache, so rollbacks are
+ * caught across runs), then the document itself, hedged to the next mirror when the first is
+ * slow and failed over on any error. Only verified bytes ever reach the output file.
+ */
+public final class Fetcher {
+    private final Path cache;
+    private final MirrorSync.Trust trust;
+    private final Clock clock;
+    private final Duration timeout;
+    private final Duration hedgeAfter;
+    private final boolean staleOk;
+    private final Consumer<String> log;
+
+    public Fetcher(Path cache, MirrorSync.Trust trust, Clock clock, Duration timeout, Duration hedgeAfter, boolean staleOk,
+                   Consumer<String> log) {
+        this.cache = cache;
+        this.trust = trust;
+        this.clock = clock;
+        this.timeout = timeout;
+        this.hedgeAfter = hedgeAfter;
+        this.staleOk = staleOk;
+        this.log = log;
+    }
+
+    /** Where the document came from and any archive-mode warnings. */
+    public record Outcome(String mirror, long bytes, List<String> warnings) {
+    }
+
+    public Outcome fetch(String path, List<String> mirrors, Path out) throws SyncException {
+        if (TargetPath.problem(path).isPresent()) {
+            throw new SyncException(SyncException.Kind.LOCAL, "\"" + path + "\" is not a document path: "
+                    + TargetPath.problem(path).get(), null);
+        }
+        Path metadataDir = cache.resolve("public");
+        List<String> errors = new ArrayList<>();
+        boolean lied = false;
+        MirrorSync synced = null;
+        String from = null;
+        for (String url : mirrors) {
+            try {
+                Files.createDirectories(metadataDir.resolve("metadata"));
+                MirrorSync s = new MirrorSync(metadataDir, new Upstream(url, timeout), trust, clock, 1, Progress.NONE).metadataOnly();
+                if (staleOk) {
+                    s.acceptExpired();
+                }
+                s.sync();
+                synced = s;
+                from = url;
+                break;
+            } catch (SyncException e) {
+                lied |= e.kind() == SyncException.Kind.VERIFICATION;
+                errors.add(e.getMessage());
+                log.accept("mirror failed, trying the next: " + e.getMessage());
+            } catch (IOException | IllegalArgumentException e) {
+                errors.add(url + ": " + e.getMessage());
+            }
+        }
+        if (synced == null) {
+            throw new SyncException(lied ? SyncException.Kind.VERIFICATION : SyncException.Kind.UNREACHABLE,
+                    "no mirror gave a valid version:\n  " + String.join("\n  ", errors), null);
+        }
+        TargetFile target;
+        try {
+            Optional<TargetFile> found = synced.find(path);
+            if (found.isEmpty()) {
+                throw new SyncException(SyncException.Kind.LOCAL, "the archive has no document " + path, null);
+            }
+            target = found.get();
+        } catch (IOException | TufException e) {
+            throw new SyncException(SyncException.Kind.LOCAL, "cannot read the cached metadata: " + e.getMessage(), e);
+        }
+        List<String> order = new ArrayList<>();
+        order.add(from);
+        mirrors.stream().filter(m -> !m.equals(order.get(0))).forEach(order::add);
+        String file = "/targets/" + new TargetPath(path).hashedName(target.sha256());
+        String winner = download(file, target, order, out, errors);
+        return new Outcome(winner, target.length(), synced.warnings());
+    }
+
+    /** Races mirrors: the next one starts when the current one fails or has not finished within the hedge delay. */
+    private String download(String file, TargetFile target, List<String> order, Path out, List<String> errors)
+            throws SyncException {
+        Path dir = out.toAbsolutePath().getParent();
+        ExecutorService pool = Executors.newFixedThreadPool(order.size());
+        ExecutorCompletionService<String> race = new ExecutorCompletionService<>(pool);
+        List<Path> temps = new ArrayList<>();
+        List<Future<String>> running = new ArrayList<>();
+        boolean lied = false;
+        try {
+            Files.createDirectories(dir);
+            int next = 0;
+            int inFlight = 0;
+            while (true) {
+                if (next < order.size() && inFlight == 0) {
+                    running.add(start(race, order.get(next++), file, target, dir, temps));
+                    inFlight++;
+                }
+                Future<String> done = race.poll(hedgeAfter.toMillis(), TimeUnit.MILLISECONDS);
+                if (done == null) {
+                    if (next < order.size()) {
+                        log.accept(order.get(next - 1) + " is slow; asking " + order.get(next) + " too");
+                        running.add(start(race, order.get(next++), file, target, dir, temps));
+                        inFlight++;
+                    }
+                    continue;
+                }
+                inFlight--;
+                try {
+                    String tempAndMirror = done.get();
+                    int sep = tempAndMirror.indexOf('\n');
+                    Files.move(Path.of(tempAndMirror.substring(0, sep)), out, StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                    return tempAndMirror.substring(sep + 1);
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause();
+                    if (c instanceof SyncException s) {
+                        lied |= s.kind() == SyncException.Kind.VERIFICATION;
+                    }
+                    errors.add(c.getMessage());
+                    log.accept("download failed, trying the next mirror: " + c.getMessage());
+                    if (inFlight == 0 && next >= order.size()) {
+                        throw new SyncException(lied ? SyncException.Kind.VERIFICATION : SyncException.Kind.UNREACHABLE,
+                                "no mirror gave the document intact:\n  " + String.join("\n  ", errors), null);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SyncException(SyncException.Kind.LOCAL, "interrupted", e);
+        } catch (IOException e) {
+            throw new SyncException(SyncException.Kind.LOCAL, "cannot write " + out + ": " + e.getMessage(), e);
+        } finally {
+            running.forEach(f -> f.cancel(true));
+            pool.shutdownNow();
+            for (Path t : temps) {
+                try {
+                    Files.deleteIfExists(t);
+                } catch (IOException ignored) {
+                    // best effort: a temp name is never the output
+                }
+            }
+        }
+    }
+
+    private Future<String> start(ExecutorCompletionService<String> race, String mirror, String file, TargetFile target,
+                                 Path dir, List<Path> temps) throws IOException {
+        Path temp = Files.createTempFile(dir, ".samizdat-fetch-", ".part");
+        temps.add(temp);
+        return race.submit(() -> {
+            new Upstream(mirror, timeout).download(file, temp, target.length(), target.sha256());
+            return temp + "\n" + mirror;
+        });
+    }
+}
