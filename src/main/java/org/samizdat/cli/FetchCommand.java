@@ -1,6 +1,5 @@
 package org.samizdat.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +43,7 @@ final class FetchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MirrorSync.Trust t = new MirrorSync.Trust(trust.fingerprint, trust.root == null ? null : Files.readAllBytes(trust.root));
+        MirrorSync.Trust t = trust.toTrust();
         String key = t.fingerprint() != null ? t.fingerprint() : org.samizdat.archive.Sha256.hex(t.rootFile());
         Path base = cache != null ? cache : defaultCache();
         Path out = output != null ? output : Path.of(path.substring(path.lastIndexOf('/') + 1));
@@ -60,11 +59,7 @@ final class FetchCommand implements Callable<Integer> {
             return Main.OK;
         } catch (SyncException e) {
             System.err.println("samizdat: " + e.getMessage());
-            return switch (e.kind()) {
-                case UNREACHABLE -> Main.NO_UPSTREAM;
-                case VERIFICATION -> Main.VERIFICATION_FAILED;
-                case LOCAL -> Main.ERROR;
-            };
+            return MirrorCommand.exitCode(e);
         }
     }
 

@@ -43,6 +43,19 @@ final class MirrorCommand implements Callable<Integer> {
 
         @Option(names = "--root", paramLabel = "FILE", description = "The archive's 1.root.json, obtained out of band.")
         Path root;
+
+        MirrorSync.Trust toTrust() throws java.io.IOException {
+            return new MirrorSync.Trust(fingerprint, root == null ? null : Files.readAllBytes(root));
+        }
+    }
+
+    /** DESIGN.md's exit codes for a sync or fetch that failed. */
+    static int exitCode(SyncException e) {
+        return switch (e.kind()) {
+            case UNREACHABLE -> Main.NO_UPSTREAM;
+            case VERIFICATION -> Main.VERIFICATION_FAILED;
+            case LOCAL -> Main.ERROR;
+        };
     }
 
     @Option(names = "--once", description = "Sync once and exit (exit 3: the upstream lied; 4: no upstream reachable).")
@@ -66,7 +79,7 @@ final class MirrorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MirrorSync.Trust t = new MirrorSync.Trust(trust.fingerprint, trust.root == null ? null : Files.readAllBytes(trust.root));
+        MirrorSync.Trust t = trust.toTrust();
         Path pub = directory.resolve("public");
         Files.createDirectories(pub.resolve("metadata"));
         Files.createDirectories(pub.resolve("targets"));
@@ -81,11 +94,7 @@ final class MirrorCommand implements Callable<Integer> {
                 return Main.OK;
             } catch (SyncException e) {
                 System.err.println("samizdat: " + e.getMessage());
-                return switch (e.kind()) {
-                    case UNREACHABLE -> Main.NO_UPSTREAM;
-                    case VERIFICATION -> Main.VERIFICATION_FAILED;
-                    case LOCAL -> Main.ERROR;
-                };
+                return exitCode(e);
             }
         }
         Mirror mirror = new Mirror(sync, pub, up.url(), Clock.systemUTC(), line -> System.out.println(line));
