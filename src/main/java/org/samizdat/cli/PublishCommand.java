@@ -1,11 +1,8 @@
 package org.samizdat.cli;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import org.samizdat.repo.ArchiveDir;
-import org.samizdat.repo.Keyring;
-import org.samizdat.repo.Lifetimes;
 import org.samizdat.repo.Publisher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,8 +28,7 @@ final class PublishCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ArchiveDir dir = new ArchiveDir(archive).requireArchive();
-        Publisher publisher = new Publisher(dir, new Keyring(dir.keysDir(), passphrase.read()), Lifetimes.DEFAULT,
-                Clock.systemUTC(), TerminalProgress.onStderr());
+        Publisher publisher = passphrase.publisher(dir, TerminalProgress.onStderr());
         long start = System.nanoTime();
         Publisher.Release r = publisher.publish(title);
         if (r.finishedEarlier()) {

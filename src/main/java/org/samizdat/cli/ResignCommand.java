@@ -1,11 +1,8 @@
 package org.samizdat.cli;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import org.samizdat.repo.ArchiveDir;
-import org.samizdat.repo.Keyring;
-import org.samizdat.repo.Lifetimes;
 import org.samizdat.repo.Progress;
 import org.samizdat.repo.Publisher;
 import picocli.CommandLine.Command;
@@ -31,8 +28,7 @@ final class ResignCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ArchiveDir dir = new ArchiveDir(archive).requireArchive();
-        Publisher publisher = new Publisher(dir, new Keyring(dir.keysDir(), passphrase.read()), Lifetimes.DEFAULT,
-                Clock.systemUTC(), Progress.NONE);
+        Publisher publisher = passphrase.publisher(dir, Progress.NONE);
         Publisher.Resigned r = all ? publisher.resignAll() : publisher.resign();
         r.renewed().forEach(line -> System.out.println("re-signed " + line));
         r.warnings().forEach(line -> System.err.println("warning: " + line));

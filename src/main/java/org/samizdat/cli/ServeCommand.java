@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import org.samizdat.repo.ArchiveDir;
 import org.samizdat.repo.Checker;
 import org.samizdat.repo.Keyring;
-import org.samizdat.repo.Lifetimes;
 import org.samizdat.repo.Progress;
 import org.samizdat.repo.Publisher;
 import org.samizdat.server.ArchiveServer;
@@ -54,8 +53,7 @@ final class ServeCommand implements Runnable {
             downstreams.start(timer);
             downstreams.watch(pub.resolve("metadata/timestamp.json"), timer);
             if (dir.isArchive() && new Keyring(dir.keysDir(), null).has("timestamp")) {
-                Publisher publisher = new Publisher(dir, new Keyring(dir.keysDir(), passphrase.read()), Lifetimes.DEFAULT,
-                        Clock.systemUTC(), Progress.NONE);
+                Publisher publisher = passphrase.publisher(dir, Progress.NONE);
                 timer.scheduleWithFixedDelay(() -> {
                     try {
                         Publisher.Resigned r = publisher.resignIfDue();
