@@ -87,6 +87,15 @@ public final class TestArchive {
         return new Staging(dir.stagingDir()).add(r.items(), Progress.NONE);
     }
 
+    /** Stages every file under {@code directory} (their paths below it become the target paths). */
+    public List<StagedDocument> stage(Path directory) throws IOException {
+        Intake.Result r = Intake.scan(List.of(directory), null, false);
+        if (!r.problems().isEmpty()) {
+            throw new IllegalStateException(r.problems().toString());
+        }
+        return new Staging(dir.stagingDir()).add(r.items(), Progress.NONE);
+    }
+
     public Publisher.Release publish(String title) throws Exception {
         return publisher().publish(title);
     }

@@ -1,0 +1,103 @@
+package org.samizdat.search;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.samizdat.archive.Sha256;
+import org.samizdat.repo.Catalog;
+import org.samizdat.repo.Progress;
+import org.samizdat.store.FileStore;
+import org.samizdat.tuf.TufException;
+
+/**
+ * Keeps a node's search index at the version it serves: it looks at {@code timestamp.json} every
+ * second (or when poked after a sync or publish) and, when it changed, updates the index from the
+ * node's verified catalog on its own thread. A failed update is retried at the next change or
+ * after {@link #RETRY_SECONDS}.
+ */
+public final class Indexer {
+    static final long RETRY_SECONDS = 30;
+    private final SearchIndex index;
+    private final Path publicDir;
+    private final Consumer<String> log;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private volatile String seen = "";
+    private volatile String failedAt = "";
+    private volatile long retryAt;
+    private volatile String lastError;
+    private volatile SearchIndex.Update last;
+
+    public Indexer(SearchIndex index, Path publicDir, Consumer<String> log) {
+        this.index = index;
+        this.publicDir = publicDir;
+        this.log = log;
+    }
+
+    /** Checks once a second on {@code executor}, starting now. */
+    public void start(ScheduledExecutorService executor) {
+        executor.scheduleWithFixedDelay(this::check, 0, 1, TimeUnit.SECONDS);
+    }
+
+    public SearchIndex index() {
+        return index;
+    }
+
+    /** The last update's figures, or null before the first. */
+    public SearchIndex.Update lastUpdate() {
+        return last;
+    }
+
+    /** Why the last update failed, or null. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** Updates the index if the served version changed since the last successful update. */
+    public void check() {
+        if (!running.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            byte[] ts;
+            try {
+                ts = Files.readAllBytes(publicDir.resolve("metadata/timestamp.json"));
+            } catch (NoSuchFileException nothingYet) {
+                return;
+            }
+            String now = Sha256.hex(ts);
+            if (now.equals(seen) || (lastError != null && System.currentTimeMillis() < retryAt && now.equals(failedAt))) {
+                return;
+            }
+            try {
+                Catalog catalog = Catalog.open(new FileStore(publicDir));
+                if (catalog.version() == index.indexedVersion() && !seen.isEmpty()) {
+                    seen = now; // only the timestamp was re-signed
+                    return;
+                }
+                SearchIndex.Update u = index.update(catalog, Progress.NONE);
+                last = u;
+                seen = now;
+                lastError = null;
+                if (u.releasesAdded() + u.releasesRemoved() > 0) {
+                    log.accept(String.format("search index: %d release(s) indexed, %d removed, %,d document(s) in %.1f s%s",
+                            u.releasesAdded(), u.releasesRemoved(), u.documents(), u.millis() / 1000.0,
+                            u.extractionFailures() > 0 ? ", " + u.extractionFailures() + " without readable text" : ""));
+                }
+            } catch (IOException | TufException | RuntimeException e) {
+                lastError = e.getMessage();
+                failedAt = now;
+                retryAt = System.currentTimeMillis() + RETRY_SECONDS * 1000;
+                log.accept("search index: update failed, serving the previous index: " + e.getMessage());
+            }
+        } catch (IOException e) {
+            lastError = e.getMessage();
+        } finally {
+            running.set(false);
+        }
+    }
+}

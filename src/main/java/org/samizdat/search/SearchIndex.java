@@ -1,0 +1,623 @@
+package org.samizdat.search;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.facet.FacetResult;
+import org.apache.lucene.facet.Facets;
+import org.apache.lucene.facet.FacetsCollectorManager;
+import org.apache.lucene.facet.FacetsConfig;
+import org.apache.lucene.facet.LabelAndValue;
+import org.apache.lucene.facet.sortedset.DefaultSortedSetDocValuesReaderState;
+import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetCounts;
+import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetField;
+import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexFormatTooNewException;
+import org.apache.lucene.index.IndexFormatTooOldException;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.QueryTimeoutImpl;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.MultiTermQuery;
+import org.apache.lucene.search.PhraseQuery;
+import org.apache.lucene.search.PrefixQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TotalHits;
+import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
+import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.samizdat.archive.DocumentMeta;
+import org.samizdat.archive.Sha256;
+import org.samizdat.repo.Catalog;
+import org.samizdat.repo.Parallel;
+import org.samizdat.repo.Progress;
+import org.samizdat.tuf.TufException;
+
+/**
+ * The Lucene index of one node's verified documents. It is built from the {@link Catalog} of the
+ * version the node serves, one release at a time: a release whose documents are unchanged is
+ * skipped, a new one is added, a withdrawn one removed, each in its own commit that records what it
+ * holds, so an interrupted build resumes and a new release never rebuilds the rest. An index that
+ * is missing, unreadable or of another schema is rebuilt from scratch. Searches read the last
+ * commit and never wait for an update.
+ */
+public final class SearchIndex implements AutoCloseable {
+    static final String SCHEMA = "samizdat-index-1";
+    private static final String DATA_SCHEMA = "schema";
+    private static final String DATA_RELEASES = "releases";
+    private static final String DATA_VERSION = "version";
+    private static final int SNIPPET_CHARS = 50_000;
+    private static final long TIMEOUT_MILLIS = 2_000;
+    private static final Map<String, Integer> FACET_WIDTH = Map.of("release", 50, "year", 50, "month", 24,
+            "origin", 15, "classification", 10, "tag", 20, "type", 10);
+
+    private final Path dir;
+    private final FoldingAnalyzer analyzer = new FoldingAnalyzer();
+    private final FacetsConfig facetsConfig = new FacetsConfig();
+    private final Directory directory;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final AtomicReference<DefaultSortedSetDocValuesReaderState> facetState = new AtomicReference<>();
+    private final Consumer<String> log;
+    private volatile String state = "ready";
+    private volatile long indexedVersion;
+
+    /** What one update did. */
+    public record Update(int releasesAdded, int releasesRemoved, long documents, long extractionFailures,
+                         long unverified, long millis) {
+    }
+
+    private SearchIndex(Path dir, Directory directory, IndexWriter writer, Consumer<String> log) throws IOException {
+        this.dir = dir;
+        this.directory = directory;
+        this.writer = writer;
+        this.log = log;
+        facetsConfig.setMultiValued("tag", true);
+        this.searchers = new SearcherManager(writer, null);
+        String v = writer.getLiveCommitData() == null ? null : data(writer).get(DATA_VERSION);
+        indexedVersion = v == null ? 0 : Long.parseLong(v);
+    }
+
+    /**
+     * Opens the index in {@code dir}, creating it if missing and rebuilding it (emptied, to be
+     * filled by {@link #update}) if it cannot be read. Fails only if another process holds it.
+     */
+    public static SearchIndex open(Path dir, Consumer<String> log) throws IOException {
+        Files.createDirectories(dir);
+        Directory directory = FSDirectory.open(dir);
+        try {
+            IndexWriter writer = writer(directory, IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+            try {
+                Map<String, String> data = data(writer);
+                if (DirectoryReader.indexExists(directory) && !SCHEMA.equals(data.get(DATA_SCHEMA))) {
+                    log.accept("search index at " + dir + " is of another schema; rebuilding it");
+                    writer.deleteAll();
+                    writer.setLiveCommitData(Map.of(DATA_SCHEMA, SCHEMA, DATA_RELEASES, "").entrySet());
+                    writer.commit();
+                }
+                if (!DirectoryReader.indexExists(directory)) {
+                    writer.setLiveCommitData(Map.of(DATA_SCHEMA, SCHEMA, DATA_RELEASES, "").entrySet());
+                    writer.commit();
+                }
+                DirectoryReader.open(writer).close(); // every segment readable
+                return new SearchIndex(dir, directory, writer, log);
+            } catch (IOException | RuntimeException e) {
+                writer.rollback();
+                throw e;
+            }
+        } catch (LockObtainFailedException e) {
+            directory.close();
+            throw new IOException("the search index at " + dir + " is in use by another process", e);
+        } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException
+                 | NoSuchFileException | EOFException | IllegalArgumentException | IllegalStateException e) {
+            log.accept("search index at " + dir + " is unreadable (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "); rebuilding it");
+            directory.close();
+            clear(dir);
+            Directory fresh = FSDirectory.open(dir);
+            IndexWriter writer = writer(fresh, IndexWriterConfig.OpenMode.CREATE);
+            writer.setLiveCommitData(Map.of(DATA_SCHEMA, SCHEMA, DATA_RELEASES, "").entrySet());
+            writer.commit();
+            return new SearchIndex(dir, fresh, writer, log);
+        }
+    }
+
+    private static IndexWriter writer(Directory directory, IndexWriterConfig.OpenMode mode) throws IOException {
+        IndexWriterConfig config = new IndexWriterConfig(new FoldingAnalyzer());
+        config.setOpenMode(mode);
+        config.setRAMBufferSizeMB(64);
+        config.setCommitOnClose(false);
+        return new IndexWriter(directory, config);
+    }
+
+    private static void clear(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                if (Files.isRegularFile(f)) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
+    private static Map<String, String> data(IndexWriter writer) {
+        Map<String, String> m = new HashMap<>();
+        if (writer.getLiveCommitData() != null) {
+            writer.getLiveCommitData().forEach(e -> m.put(e.getKey(), e.getValue()));
+        }
+        return m;
+    }
+
+    /** The snapshot version the index last finished, 0 before the first. */
+    public long indexedVersion() {
+        return indexedVersion;
+    }
+
+    /** "ready", or "indexing rNNNN (done of total)" while an update runs. */
+    public String state() {
+        return state;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /**
+     * Brings the index to the catalog's version: releases whose documents changed are re-indexed,
+     * new ones added, vanished ones removed. Only documents whose bytes match their signed length
+     * and sha256 are indexed. One caller at a time; searches go on meanwhile.
+     */
+    public synchronized Update update(Catalog catalog, Progress progress) throws IOException {
+        long start = System.nanoTime();
+        Map<String, String> indexed = releases(data(writer).get(DATA_RELEASES));
+        int added = 0;
+        int removed = 0;
+        long docs = 0;
+        long failures = 0;
+        long unverified = 0;
+        try {
+            List<String> ids = catalog.releaseIds();
+            for (String id : ids) {
+                Catalog.Release release = catalog.release(id);
+                String fingerprint = fingerprint(release);
+                if (fingerprint.equals(indexed.get(id))) {
+                    continue;
+                }
+                writer.deleteDocuments(new Term("release", id));
+                List<Catalog.Entry> entries = release.documents();
+                String phase = "indexing " + id;
+                List<Outcome> outcomes = Parallel.map(entries, Math.min(4, Runtime.getRuntime().availableProcessors()),
+                        phase, (ph, done, total) -> {
+                            state = ph + " (" + done + " of " + total + ")";
+                            progress.update(ph, done, total);
+                        }, e -> add(catalog, e));
+                long bad = outcomes.stream().filter(o -> o == Outcome.UNVERIFIED).count();
+                failures += outcomes.stream().filter(o -> o == Outcome.EXTRACTION_FAILED).count();
+                unverified += bad;
+                docs += entries.size() - bad;
+                // a release with missing bytes is tried again at the next version
+                indexed.put(id, bad == 0 ? fingerprint : "incomplete");
+                commit(indexed, indexedVersion);
+                added++;
+            }
+            for (String id : new ArrayList<>(indexed.keySet())) {
+                if (!ids.contains(id)) {
+                    writer.deleteDocuments(new Term("release", id));
+                    indexed.remove(id);
+                    removed++;
+                }
+            }
+            indexedVersion = catalog.version();
+            commit(indexed, indexedVersion);
+        } catch (TufException e) {
+            throw new IOException(e.getMessage(), e);
+        } finally {
+            state = "ready";
+        }
+        if (unverified > 0) {
+            log.accept("search index: " + unverified + " document(s) not indexed: their bytes are missing or do not match the signed hash");
+        }
+        return new Update(added, removed, docs, failures, unverified, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private enum Outcome { INDEXED, EXTRACTION_FAILED, UNVERIFIED }
+
+    private Outcome add(Catalog catalog, Catalog.Entry e) throws IOException {
+        Optional<byte[]> bytes = catalog.read(e);
+        if (bytes.isEmpty()) {
+            return Outcome.UNVERIFIED;
+        }
+        DocumentMeta meta = e.meta();
+        String title = meta.title();
+        String text = "";
+        boolean failed = false;
+        try {
+            TextExtractor.Extracted x = TextExtractor.extract(bytes.get(), meta.contentType());
+            text = x.text();
+            if (title.isEmpty()) {
+                title = x.title();
+            }
+        } catch (TextExtractor.Failure f) {
+            failed = true;
+        }
+        if (title.isEmpty()) {
+            title = e.path().substring(e.path().lastIndexOf('/') + 1);
+        }
+        Document doc = new Document();
+        doc.add(new StringField("path", e.path(), Field.Store.YES));
+        doc.add(new StringField("release", e.release(), Field.Store.YES));
+        doc.add(new TextField("title", title, Field.Store.YES));
+        doc.add(new TextField("body", text, Field.Store.YES));
+        doc.add(new StoredField("date", meta.date()));
+        doc.add(new StoredField("type", meta.contentType()));
+        doc.add(new StoredField("length", e.file().length()));
+        doc.add(new NumericDocValuesField("day", day(meta.date())));
+        String ref = field(meta, "reference");
+        if (!ref.isEmpty()) {
+            doc.add(new StoredField("reference", ref));
+            doc.add(new StringField("ref", ref.toLowerCase(Locale.ROOT), Field.Store.NO));
+        }
+        if (failed) {
+            doc.add(new StringField("extraction", "failed", Field.Store.YES));
+        }
+        for (Map.Entry<String, List<String>> f : facetValues(e).entrySet()) {
+            for (String v : f.getValue()) {
+                doc.add(new StringField("f_" + f.getKey(), v, Field.Store.NO));
+                doc.add(new SortedSetDocValuesFacetField(f.getKey(), v));
+            }
+        }
+        writer.addDocument(facetsConfig.build(doc));
+        return failed ? Outcome.EXTRACTION_FAILED : Outcome.INDEXED;
+    }
+
+    /** The facet values of a document, from its signed metadata. */
+    static Map<String, List<String>> facetValues(Catalog.Entry e) {
+        DocumentMeta meta = e.meta();
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("release", List.of(e.release()));
+        if (meta.date().length() >= 4) {
+            m.put("year", List.of(meta.date().substring(0, 4)));
+        }
+        if (meta.date().length() >= 7) {
+            m.put("month", List.of(meta.date().substring(0, 7)));
+        }
+        put(m, "origin", field(meta, "origin"));
+        put(m, "classification", field(meta, "classification"));
+        if (meta.fields().get("tags") instanceof List<?> tags) {
+            List<String> vs = new ArrayList<>();
+            for (Object t : tags) {
+                String s = String.valueOf(t).strip();
+                if (!s.isEmpty() && !vs.contains(s) && vs.size() < 32) {
+                    vs.add(s);
+                }
+            }
+            if (!vs.isEmpty()) {
+                m.put("tag", vs);
+            }
+        }
+        String type = meta.contentType();
+        int semi = type.indexOf(';');
+        put(m, "type", (semi < 0 ? type : type.substring(0, semi)).strip());
+        return m;
+    }
+
+    private static void put(Map<String, List<String>> m, String dim, String v) {
+        if (!v.isEmpty()) {
+            m.put(dim, List.of(v.length() > 200 ? v.substring(0, 200) : v));
+        }
+    }
+
+    private static String field(DocumentMeta meta, String name) {
+        return meta.fields().get(name) instanceof String s ? s.strip() : "";
+    }
+
+    /** A date as yyyymmdd for sorting (a year alone sorts as its first day; no date as 0). */
+    static long day(String date) {
+        if (date.length() < 4) {
+            return 0;
+        }
+        String d = (date.length() >= 10 ? date.substring(0, 10) : (date + "-01-01").substring(0, 10)).replace("-", "");
+        try {
+            return Long.parseLong(d);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String fingerprint(Catalog.Release r) {
+        StringBuilder sb = new StringBuilder(SCHEMA).append('\n');
+        for (Catalog.Entry e : r.documents()) {
+            sb.append(e.path()).append(' ').append(e.file().sha256()).append('\n');
+        }
+        return Sha256.hex(sb.toString());
+    }
+
+    private void commit(Map<String, String> releases, long version) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        releases.forEach((id, fp) -> sb.append(id).append('=').append(fp).append(','));
+        writer.setLiveCommitData(Map.of(DATA_SCHEMA, SCHEMA, DATA_RELEASES, sb.toString(),
+                DATA_VERSION, Long.toString(version)).entrySet());
+        writer.commit();
+        searchers.maybeRefreshBlocking();
+    }
+
+    private static Map<String, String> releases(String s) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (s != null) {
+            for (String part : s.split(",")) {
+                int eq = part.indexOf('=');
+                if (eq > 0) {
+                    m.put(part.substring(0, eq), part.substring(eq + 1));
+                }
+            }
+        }
+        return m;
+    }
+
+    /** Documents in the index, and how many of them had no readable text. */
+    public record Counts(long documents, long extractionFailures) {
+    }
+
+    public Counts counts() throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            return new Counts(s.getIndexReader().numDocs(), s.count(new TermQuery(new Term("extraction", "failed"))));
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    /** Answers a query: one page of hits with snippets, and facet counts over every match. */
+    public SearchResults search(SearchQuery q) throws IOException {
+        long start = System.nanoTime();
+        IndexSearcher shared = searchers.acquire();
+        try {
+            IndexReader reader = shared.getIndexReader();
+            // a searcher per query, so its deadline is its own
+            IndexSearcher searcher = new IndexSearcher(reader);
+            searcher.setTimeout(new QueryTimeoutImpl(TIMEOUT_MILLIS));
+            List<String> notes = new ArrayList<>(q.notes());
+            Query text = textQuery(q, notes);
+            BooleanQuery.Builder b = new BooleanQuery.Builder();
+            b.add(text == null ? new MatchAllDocsQuery() : text, text == null ? Occur.FILTER : Occur.MUST);
+            for (SearchQuery.Term t : q.not()) {
+                Query nq = termQuery(t, notes);
+                if (nq != null) {
+                    b.add(nq, Occur.MUST_NOT);
+                }
+            }
+            for (Map.Entry<String, List<String>> f : q.filters().entrySet()) {
+                for (String v : f.getValue()) {
+                    // every filter must hold: two tags mean documents with both
+                    b.add(f.getKey().equals("ref") ? new TermQuery(new Term("ref", v.toLowerCase(Locale.ROOT)))
+                            : new TermQuery(new Term("f_" + f.getKey(), v)), Occur.FILTER);
+                }
+            }
+            Query query = b.build();
+            int want = q.page() * SearchQuery.PAGE_SIZE;
+            Sort sort = switch (q.sort()) {
+                case NEWEST -> new Sort(new SortField("day", SortField.Type.LONG, true), SortField.FIELD_DOC);
+                case OLDEST -> new Sort(new SortField("day", SortField.Type.LONG, false), SortField.FIELD_DOC);
+                case RELEVANCE -> text == null ? new Sort(new SortField("day", SortField.Type.LONG, true), SortField.FIELD_DOC)
+                        : Sort.RELEVANCE;
+            };
+            FacetsCollectorManager.FacetsResult result = FacetsCollectorManager.search(searcher, query, want, sort,
+                    new FacetsCollectorManager());
+            boolean timedOut = searcher.timedOut();
+            TopDocs top = result.topDocs();
+            ScoreDoc[] page = java.util.Arrays.copyOfRange(top.scoreDocs,
+                    Math.min(top.scoreDocs.length, want - SearchQuery.PAGE_SIZE), top.scoreDocs.length);
+            String[] snippets = snippets(searcher, text, page);
+            StoredFields stored = searcher.storedFields();
+            List<SearchResults.Hit> hits = new ArrayList<>();
+            for (int i = 0; i < page.length; i++) {
+                Document d = stored.document(page[i].doc);
+                String body = d.get("body");
+                String snippet = snippets[i] != null ? snippets[i]
+                        : escape(body == null ? "" : body.length() > 240 ? body.substring(0, 240) + "…" : body);
+                hits.add(new SearchResults.Hit(d.get("path"), d.get("title"), d.get("date"), d.get("release"),
+                        d.get("reference") == null ? "" : d.get("reference"), d.get("type"),
+                        d.getField("length") == null ? 0 : d.getField("length").numericValue().longValue(), snippet));
+            }
+            Map<String, List<SearchResults.FacetValue>> facets = facets(reader, result);
+            if (timedOut) {
+                notes.add("The search took too long and was stopped; the results are incomplete. Try more specific words.");
+            }
+            return new SearchResults(q, top.totalHits.value(), top.totalHits.relation() == TotalHits.Relation.EQUAL_TO,
+                    hits, facets, notes, (System.nanoTime() - start) / 1_000_000, timedOut);
+        } finally {
+            searchers.release(shared);
+        }
+    }
+
+    private Map<String, List<SearchResults.FacetValue>> facets(IndexReader reader, FacetsCollectorManager.FacetsResult result)
+            throws IOException {
+        Map<String, List<SearchResults.FacetValue>> out = new LinkedHashMap<>();
+        DefaultSortedSetDocValuesReaderState st = facetState.get();
+        if (st == null || st.getReader() != reader) {
+            try {
+                st = new DefaultSortedSetDocValuesReaderState(reader, facetsConfig);
+            } catch (IllegalArgumentException noFacetsYet) {
+                return out; // an empty index has no facet field
+            }
+            facetState.set(st);
+        }
+        Facets counts = new SortedSetDocValuesFacetCounts(st, result.facetsCollector());
+        for (String dim : SearchQuery.DIMENSIONS) {
+            FacetResult r;
+            try {
+                r = counts.getTopChildren(FACET_WIDTH.get(dim), dim);
+            } catch (IllegalArgumentException notIndexed) {
+                r = null;
+            }
+            List<SearchResults.FacetValue> values = new ArrayList<>();
+            if (r != null) {
+                for (LabelAndValue lv : r.labelValues) {
+                    values.add(new SearchResults.FacetValue(lv.label, lv.value.longValue()));
+                }
+            }
+            if (dim.equals("year") || dim.equals("month") || dim.equals("release")) {
+                values.sort(java.util.Comparator.comparing(SearchResults.FacetValue::value).reversed());
+            }
+            out.put(dim, values);
+        }
+        return out;
+    }
+
+    private String[] snippets(IndexSearcher searcher, Query text, ScoreDoc[] page) throws IOException {
+        String[] none = new String[page.length];
+        if (text == null || page.length == 0) {
+            return none;
+        }
+        UnifiedHighlighter h = UnifiedHighlighter.builder(searcher, analyzer)
+                .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", " … ", true))
+                .withMaxLength(SNIPPET_CHARS)
+                .build();
+        int[] docs = new int[page.length];
+        for (int i = 0; i < page.length; i++) {
+            docs[i] = page[i].doc;
+        }
+        Map<String, String[]> m = h.highlightFields(new String[] {"body"}, text, docs, new int[] {2});
+        String[] s = m.get("body");
+        return s == null ? none : s;
+    }
+
+    private Query textQuery(SearchQuery q, List<String> notes) {
+        if (!q.hasText()) {
+            return null;
+        }
+        BooleanQuery.Builder all = new BooleanQuery.Builder();
+        int n = 0;
+        for (List<SearchQuery.Term> group : q.must()) {
+            BooleanQuery.Builder any = new BooleanQuery.Builder();
+            int m = 0;
+            for (SearchQuery.Term t : group) {
+                Query tq = termQuery(t, notes);
+                if (tq != null) {
+                    any.add(tq, Occur.SHOULD);
+                    m++;
+                }
+            }
+            if (m > 0) {
+                all.add(any.build(), Occur.MUST);
+                n++;
+            }
+        }
+        return n == 0 ? null : all.build();
+    }
+
+    /** One term as a query over body and title (title weighs more), plus exact reference-id lookup. */
+    private Query termQuery(SearchQuery.Term t, List<String> notes) {
+        List<String> tokens = tokens(t.text());
+        if (tokens.isEmpty()) {
+            notes.add("\"" + t.text() + "\" has no searchable letters or digits, so it was left out.");
+            return null;
+        }
+        BooleanQuery.Builder b = new BooleanQuery.Builder();
+        for (String field : t.titleOnly() ? List.of("title") : List.of("body", "title")) {
+            Query q;
+            if (t.prefix() && tokens.size() == 1) {
+                PrefixQuery p = new PrefixQuery(new Term(field, tokens.getFirst()),
+                        new MultiTermQuery.TopTermsBlendedFreqScoringRewrite(64));
+                q = p;
+            } else if (tokens.size() == 1) {
+                q = new TermQuery(new Term(field, tokens.getFirst()));
+            } else {
+                q = new PhraseQuery(field, tokens.toArray(String[]::new));
+            }
+            b.add(field.equals("title") ? new BoostQuery(q, 2f) : q, Occur.SHOULD);
+        }
+        if (!t.titleOnly() && !t.phrase() && !t.prefix()) {
+            b.add(new BoostQuery(new TermQuery(new Term("ref", t.text().toLowerCase(Locale.ROOT))), 20f), Occur.SHOULD);
+        }
+        return b.build();
+    }
+
+    private List<String> tokens(String text) {
+        List<String> out = new ArrayList<>();
+        try (var ts = analyzer.tokenStream("body", text)) {
+            var term = ts.addAttribute(org.apache.lucene.analysis.tokenattributes.CharTermAttribute.class);
+            ts.reset();
+            while (ts.incrementToken() && out.size() < 64) {
+                out.add(term.toString());
+            }
+            ts.end();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    /** The stored text of one indexed document, if the index has it. */
+    public Optional<String> text(String path) throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            TopDocs top = s.search(new TermQuery(new Term("path", path)), 1);
+            if (top.scoreDocs.length == 0) {
+                return Optional.empty();
+            }
+            return Optional.ofNullable(s.storedFields().document(top.scoreDocs[0].doc).get("body"));
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    static String escape(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 16);
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&quot;");
+                case '\'' -> sb.append("&#39;");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            searchers.close();
+            writer.rollback(); // anything uncommitted is redone by the next update
+        } finally {
+            directory.close();
+        }
+    }
+}
