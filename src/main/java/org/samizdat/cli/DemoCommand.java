@@ -20,7 +20,9 @@ import org.samizdat.repo.Lifetimes;
 import org.samizdat.repo.Progress;
 import org.samizdat.repo.Publisher;
 import org.samizdat.repo.Staging;
+import org.samizdat.search.Indexer;
 import org.samizdat.server.ArchiveServer;
+import org.samizdat.server.ReaderSources;
 import org.samizdat.server.OriginStatus;
 import org.samizdat.server.ServerConfig;
 import org.samizdat.sync.Downstreams;
@@ -75,9 +77,15 @@ final class DemoCommand implements Callable<Integer> {
         Downstreams originDownstreams = new Downstreams(Clock.systemUTC(), line -> System.out.println("origin: " + line));
         originDownstreams.start(executor);
         originDownstreams.watch(archive.publicDir().resolve("metadata/timestamp.json"), executor);
+        Indexer originIndex = SearchOptions.open(root.resolve("archive/index"), archive.publicDir(),
+                line -> System.out.println("origin: " + line));
         ArchiveServer origin = new ArchiveServer(new ServerConfig("127.0.0.1", port, archive.publicDir(), "samizdat demo (origin)"),
-                new OriginStatus(archive.publicDir(), Clock.systemUTC()), () -> { }, originDownstreams).start();
+                new OriginStatus(archive.publicDir(), Clock.systemUTC()), () -> { }, originDownstreams,
+                new ReaderSources(originIndex, originDownstreams::list)).start();
         closing.add(origin);
+        if (originIndex != null) {
+            closing.add(originIndex);
+        }
         AtomicLong publishedAt = new AtomicLong(System.nanoTime());
         AtomicLong lastVersionAtC = new AtomicLong();
         String upstream = origin.url();
@@ -93,15 +101,28 @@ final class DemoCommand implements Callable<Integer> {
             Mirror mirror = new Mirror(sync, pub, upstream, Clock.systemUTC(), line -> System.out.println(name + ": " + line));
             Downstreams downstreams = new Downstreams(Clock.systemUTC(), line -> System.out.println(name + ": " + line));
             downstreams.start(executor);
-            ArchiveServer server = new ArchiveServer(new ServerConfig("127.0.0.1", port == 0 ? 0 : port + 1 + i, pub,
-                    "samizdat demo (" + name + ")"), mirror::status, mirror::trigger, downstreams).start();
-            closing.add(server);
+            Indexer indexer = SearchOptions.open(root.resolve(name).resolve("index"), pub,
+                    line -> System.out.println(name + ": " + line));
             String up = upstream;
+            ArchiveServer server = new ArchiveServer(new ServerConfig("127.0.0.1", port == 0 ? 0 : port + 1 + i, pub,
+                    "samizdat demo (" + name + ")"), mirror::status, mirror::trigger, downstreams,
+                    new ReaderSources(indexer, () -> {
+                        List<String> known = new ArrayList<>(List.of(up));
+                        known.addAll(downstreams.list());
+                        return known;
+                    })).start();
+            closing.add(server);
+            if (indexer != null) {
+                closing.add(indexer);
+            }
             String self = server.url();
             boolean last = i == 2;
             mirror.afterSync(r -> {
                 if (r.changed()) {
                     downstreams.notifyAllSoon();
+                    if (indexer != null) {
+                        indexer.check();
+                    }
                     if (last) {
                         System.out.printf("%s: version %d reached the end of the chain %.2f s after it was published%n",
                                 name, r.timestampVersion(), (System.nanoTime() - publishedAt.get()) / 1e9);

@@ -8,7 +8,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.samizdat.search.Indexer;
 import org.samizdat.server.ArchiveServer;
+import org.samizdat.server.ReaderSources;
 import org.samizdat.server.ServerConfig;
 import org.samizdat.sync.Downstreams;
 import org.samizdat.sync.Mirror;
@@ -77,6 +79,9 @@ final class MirrorCommand implements Callable<Integer> {
     @Option(names = "--parallel", defaultValue = "4", description = "Documents downloaded at once (default: ${DEFAULT-VALUE}).")
     int parallel;
 
+    @picocli.CommandLine.Mixin
+    SearchOptions search;
+
     @Override
     public Integer call() throws Exception {
         MirrorSync.Trust t = trust.toTrust();
@@ -99,13 +104,21 @@ final class MirrorCommand implements Callable<Integer> {
         }
         Mirror mirror = new Mirror(sync, pub, up.url(), Clock.systemUTC(), line -> System.out.println(line));
         Downstreams downstreams = new Downstreams(Clock.systemUTC(), line -> System.out.println(line));
-        ArchiveServer server = new ArchiveServer(new ServerConfig(bind, port, pub, "samizdat mirror"), mirror::status,
-                mirror::trigger, downstreams).start();
+        Indexer indexer = search.start(directory, pub, line -> System.out.println(line));
+        ArchiveServer server = new ArchiveServer(new ServerConfig(bind, port, pub, "samizdat mirror", publicUrl), mirror::status,
+                mirror::trigger, downstreams, new ReaderSources(indexer, () -> {
+                    java.util.List<String> known = new java.util.ArrayList<>(java.util.List.of(up.url()));
+                    known.addAll(downstreams.list());
+                    return known;
+                })).start();
         ScheduledExecutorService executor = Executors.newScheduledThreadPool(2);
         downstreams.start(executor);
         mirror.afterSync(r -> {
             if (r.changed()) {
                 downstreams.notifyAllSoon();
+                if (indexer != null) {
+                    indexer.check(); // index the new version now rather than at the next tick
+                }
             }
             if (publicUrl != null) {
                 Downstreams.subscribe(up.url(), publicUrl);
@@ -118,6 +131,9 @@ final class MirrorCommand implements Callable<Integer> {
             executor.shutdownNow();
             try {
                 server.close();
+                if (indexer != null) {
+                    indexer.close();
+                }
             } catch (Exception ignored) {
                 // stopping anyway
             }

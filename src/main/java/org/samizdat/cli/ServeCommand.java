@@ -12,7 +12,9 @@ import org.samizdat.repo.Keyring;
 import org.samizdat.repo.Progress;
 import org.samizdat.repo.Publisher;
 import org.samizdat.server.ArchiveServer;
+import org.samizdat.search.Indexer;
 import org.samizdat.server.OriginStatus;
+import org.samizdat.server.ReaderSources;
 import org.samizdat.server.ServerConfig;
 import org.samizdat.sync.Downstreams;
 import picocli.CommandLine.Command;
@@ -22,8 +24,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code samizdat serve}: run the HTTP node for an archive. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve an archive over HTTP: /metadata/ and /targets/ (the static TUF tree), /api/status,",
-                "/healthz, /metrics and a home page. Never serves private/. On the publisher's archive it also",
+        description = {"Serve an archive over HTTP: /metadata/ and /targets/ (the static TUF tree), the reader's pages",
+                "(home, releases, documents, search, browse, mirrors, feed.atom), /api/search, /api/status, /healthz and",
+                "/metrics. Never serves private/. Keeps a search index in DIR/index. On the publisher's archive it also",
                 "re-signs timestamp.json before it expires (checked every 10 minutes). Ctrl-C stops it."})
 final class ServeCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "DIR", description = "An archive (or a directory holding metadata/ and targets/).")
@@ -36,8 +39,15 @@ final class ServeCommand implements Runnable {
             description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
     String bind;
 
+    @Option(names = "--public-url", paramLabel = "URL",
+            description = "The base URL readers reach this node at, shown in the commands on its pages (default: from each request).")
+    String publicUrl;
+
     @Mixin
     PassphraseOptions passphrase;
+
+    @Mixin
+    SearchOptions search;
 
     @Override
     public void run() {
@@ -47,8 +57,10 @@ final class ServeCommand implements Runnable {
             String name = dir.isArchive() ? String.valueOf(org.samizdat.archive.Json.parseObject(
                     java.nio.file.Files.readAllBytes(dir.configFile())).get("name")) : null;
             Downstreams downstreams = new Downstreams(Clock.systemUTC(), System.out::println);
-            ArchiveServer server = new ArchiveServer(new ServerConfig(bind, port, pub, name),
-                    new OriginStatus(pub, Clock.systemUTC()), () -> { }, downstreams).start();
+            Indexer indexer = search.start(directory, pub, System.out::println);
+            ArchiveServer server = new ArchiveServer(new ServerConfig(bind, port, pub, name, publicUrl),
+                    new OriginStatus(pub, Clock.systemUTC()), () -> { }, downstreams,
+                    new ReaderSources(indexer, downstreams::list)).start();
             ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
             downstreams.start(timer);
             downstreams.watch(pub.resolve("metadata/timestamp.json"), timer);
@@ -75,6 +87,9 @@ final class ServeCommand implements Runnable {
                 timer.shutdownNow();
                 try {
                     server.close();
+                    if (indexer != null) {
+                        indexer.close();
+                    }
                 } catch (Exception ignored) {
                     // stopping anyway
                 }

@@ -20,13 +20,23 @@ import org.samizdat.tuf.TufException;
  * The documents of the version a node serves, read release by release from its signed metadata:
  * the top of the archive ({@link Head}) is verified when the catalog opens, each release role and
  * its bins when first asked for. Readers' pages and the search index list documents only through
- * this, so a document appears only if the signed metadata of the served version names it.
+ * this, so a document appears only if the signed metadata of the served version names it. Only
+ * release summaries and role files are kept; documents are listed per release on demand, so a
+ * large archive does not sit in memory.
  */
 public final class Catalog {
     private final Store store;
     private final Head head;
     private final Targets releases;
-    private final Map<String, Release> loaded = new ConcurrentHashMap<>();
+    private final Map<String, ReleaseInfo> infos = new ConcurrentHashMap<>();
+    private final Map<String, Targets> roles = new ConcurrentHashMap<>();
+    /** The last two releases whose documents were listed: a reader paging through one reuses it. */
+    private final Map<String, Release> recent = new java.util.LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Release> eldest) {
+            return size() > 2;
+        }
+    };
 
     /** One document: its target path, signed length and hash, metadata and release. */
     public record Entry(String path, TargetFile file, DocumentMeta meta, String release) {
@@ -72,59 +82,97 @@ public final class Catalog {
         return releases.childNames();
     }
 
-    /** A release's documents, verified against the served snapshot on first use. */
+    /** What a release's manifest says, without loading all its documents. */
+    public ReleaseInfo info(String id) throws IOException, TufException {
+        ReleaseInfo cached = infos.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        String manifestPath = id + "/" + Intake.RELEASE_MANIFEST;
+        ReleaseInfo info = info(id, lookup(id, manifestPath));
+        infos.put(id, info);
+        return info;
+    }
+
+    /** A release's documents in path order (the manifest excluded), verified against the served snapshot. */
     public Release release(String id) throws IOException, TufException {
-        Release cached = loaded.get(id);
+        synchronized (recent) {
+            Release r = recent.get(id);
+            if (r != null) {
+                return r;
+            }
+        }
+        Targets role = role(id);
+        List<Map.Entry<String, TargetFile>> all = new ArrayList<>(role.targets().entrySet());
+        if (role.succinct() != null) {
+            for (String bin : role.succinct().allBinNames()) {
+                all.addAll(bin(role, bin).targets().entrySet());
+            }
+        }
+        all.sort(Map.Entry.comparingByKey());
+        String manifestPath = id + "/" + Intake.RELEASE_MANIFEST;
+        List<Entry> docs = new ArrayList<>(all.size());
+        for (Map.Entry<String, TargetFile> e : all) {
+            if (!e.getKey().equals(manifestPath)) {
+                docs.add(entry(e.getKey(), e.getValue(), id));
+            }
+        }
+        Release r = new Release(info(id), role.version(), List.copyOf(docs));
+        synchronized (recent) {
+            recent.put(id, r);
+        }
+        return r;
+    }
+
+    /** The entry for a target path, reading only the role (and bin) that must list it. */
+    public Optional<Entry> find(String path) throws IOException, TufException {
+        int slash = path.indexOf('/');
+        if (slash <= 0 || releases.keysForChild(path.substring(0, slash)) == null
+                || path.endsWith("/" + Intake.RELEASE_MANIFEST)) {
+            return Optional.empty();
+        }
+        String id = path.substring(0, slash);
+        TargetFile f = lookup(id, path);
+        return f == null ? Optional.empty() : Optional.of(entry(path, f, id));
+    }
+
+    private TargetFile lookup(String id, String path) throws IOException, TufException {
+        Targets role = role(id);
+        TargetFile f = role.targets().get(path);
+        if (f == null && role.succinct() != null) {
+            f = bin(role, role.succinct().binFor(path)).targets().get(path);
+        }
+        return f;
+    }
+
+    private Targets role(String id) throws IOException, TufException {
+        Targets cached = roles.get(id);
         if (cached != null) {
             return cached;
         }
         if (releases.keysForChild(id) == null) {
             throw new TufException(Publisher.RELEASES_ROLE + ".json", "delegation", "no release " + id);
         }
-        Metadata m = Head.loadRole(store, head.snapshot(), id, releases.keysForChild(id), releases.delegationKeys());
-        Targets role = Targets.from(m);
-        List<Entry> docs = new ArrayList<>();
-        TargetFile manifest = null;
-        List<Map.Entry<String, TargetFile>> all = new ArrayList<>(role.targets().entrySet());
+        Targets role = Targets.from(Head.loadRole(store, head.snapshot(), id, releases.keysForChild(id),
+                releases.delegationKeys()));
         if (role.succinct() != null) {
-            for (String bin : role.succinct().allBinNames()) {
-                all.addAll(Targets.from(Head.loadRole(store, head.snapshot(), bin, role.succinct().keysFor(bin),
-                        role.delegationKeys())).targets().entrySet());
-            }
+            roles.put(id, role); // a binned role is small; a flat one lists every document, so it is reread
         }
-        all.sort(Map.Entry.comparingByKey());
-        String manifestPath = id + "/" + Intake.RELEASE_MANIFEST;
-        for (Map.Entry<String, TargetFile> e : all) {
-            if (e.getKey().equals(manifestPath)) {
-                manifest = e.getValue();
-                continue;
-            }
-            Map<String, Object> custom = e.getValue().custom() == null ? Map.of() : e.getValue().custom();
-            DocumentMeta meta;
-            try {
-                meta = DocumentMeta.fromCustom(custom);
-            } catch (IllegalArgumentException bad) {
-                meta = DocumentMeta.empty("");
-            }
-            docs.add(new Entry(e.getKey(), e.getValue(), meta, id));
-        }
-        Release r = new Release(info(id, manifest, docs.size()), m.version(), List.copyOf(docs));
-        loaded.put(id, r);
-        return r;
+        return role;
     }
 
-    /** The entry for a target path, looking only in the release its first segment names. */
-    public Optional<Entry> find(String path) throws IOException, TufException {
-        int slash = path.indexOf('/');
-        if (slash <= 0 || releases.keysForChild(path.substring(0, slash)) == null) {
-            return Optional.empty();
+    private Targets bin(Targets role, String bin) throws IOException, TufException {
+        return Targets.from(Head.loadRole(store, head.snapshot(), bin, role.succinct().keysFor(bin), role.delegationKeys()));
+    }
+
+    private static Entry entry(String path, TargetFile f, String release) {
+        DocumentMeta meta;
+        try {
+            meta = DocumentMeta.fromCustom(f.custom() == null ? Map.of() : f.custom());
+        } catch (IllegalArgumentException bad) {
+            meta = DocumentMeta.empty("");
         }
-        for (Entry e : release(path.substring(0, slash)).documents()) {
-            if (e.path().equals(path)) {
-                return Optional.of(e);
-            }
-        }
-        return Optional.empty();
+        return new Entry(path, f, meta, release);
     }
 
     /** The document's bytes, checked against its signed length and sha256; empty if absent or wrong. */
@@ -137,7 +185,7 @@ public final class Catalog {
         return bytes;
     }
 
-    private ReleaseInfo info(String id, TargetFile manifest, int documents) throws IOException {
+    private ReleaseInfo info(String id, TargetFile manifest) throws IOException {
         if (manifest != null) {
             String path = id + "/" + Intake.RELEASE_MANIFEST;
             Optional<byte[]> bytes = read(new Entry(path, manifest, DocumentMeta.empty(""), id));
@@ -145,12 +193,12 @@ public final class Catalog {
                 try {
                     Map<String, Object> j = Json.parseObject(bytes.get());
                     return new ReleaseInfo(id, String.valueOf(j.getOrDefault("title", id)),
-                            String.valueOf(j.getOrDefault("published", "")), documents);
+                            String.valueOf(j.getOrDefault("published", "")), j.get("documents") instanceof Long n ? n : 0);
                 } catch (IllegalArgumentException unreadable) {
                     // fall through: a release without a readable manifest still lists its documents
                 }
             }
         }
-        return new ReleaseInfo(id, id, "", documents);
+        return new ReleaseInfo(id, id, "", 0);
     }
 }

@@ -19,7 +19,7 @@ public record ReleaseInfo(String id, String title, String published, long docume
         Catalog catalog = Catalog.open(store);
         List<ReleaseInfo> out = new ArrayList<>();
         for (String id : catalog.releaseIds()) {
-            out.add(catalog.release(id).info());
+            out.add(catalog.info(id));
         }
         return out;
     }

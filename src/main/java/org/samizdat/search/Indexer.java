@@ -20,7 +20,7 @@ import org.samizdat.tuf.TufException;
  * node's verified catalog on its own thread. A failed update is retried at the next change or
  * after {@link #RETRY_SECONDS}.
  */
-public final class Indexer {
+public final class Indexer implements AutoCloseable {
     static final long RETRY_SECONDS = 30;
     private final SearchIndex index;
     private final Path publicDir;
@@ -38,9 +38,37 @@ public final class Indexer {
         this.log = log;
     }
 
+    private ScheduledExecutorService own;
+
     /** Checks once a second on {@code executor}, starting now. */
     public void start(ScheduledExecutorService executor) {
         executor.scheduleWithFixedDelay(this::check, 0, 1, TimeUnit.SECONDS);
+    }
+
+    /** Checks once a second on a thread of its own (indexing a large release takes minutes), starting now. */
+    public Indexer start() {
+        own = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "samizdat-indexer");
+            t.setDaemon(true);
+            t.setPriority(Thread.NORM_PRIORITY - 1); // serving comes first
+            return t;
+        });
+        start(own);
+        return this;
+    }
+
+    /** Stops checking and closes the index (an update in progress is abandoned and redone next time). */
+    @Override
+    public void close() throws IOException {
+        if (own != null) {
+            own.shutdownNow();
+            try {
+                own.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        index.close();
     }
 
     public SearchIndex index() {

@@ -464,17 +464,54 @@ public final class SearchIndex implements AutoCloseable {
         }
     }
 
-    private Map<String, List<SearchResults.FacetValue>> facets(IndexReader reader, FacetsCollectorManager.FacetsResult result)
-            throws IOException {
-        Map<String, List<SearchResults.FacetValue>> out = new LinkedHashMap<>();
+    /** Every value of a facet over the whole index, most frequent first (at most {@code max}). */
+    public List<SearchResults.FacetValue> values(String dim, int max) throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            DefaultSortedSetDocValuesReaderState st = facetState(s.getIndexReader());
+            if (st == null) {
+                return List.of();
+            }
+            FacetResult r;
+            try {
+                r = new SortedSetDocValuesFacetCounts(st).getTopChildren(max, dim);
+            } catch (IllegalArgumentException notIndexed) {
+                return List.of();
+            }
+            List<SearchResults.FacetValue> out = new ArrayList<>();
+            if (r != null) {
+                for (LabelAndValue lv : r.labelValues) {
+                    out.add(new SearchResults.FacetValue(lv.label, lv.value.longValue()));
+                }
+            }
+            if (dim.equals("year") || dim.equals("month") || dim.equals("release")) {
+                out.sort(java.util.Comparator.comparing(SearchResults.FacetValue::value));
+            }
+            return out;
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    private DefaultSortedSetDocValuesReaderState facetState(IndexReader reader) throws IOException {
         DefaultSortedSetDocValuesReaderState st = facetState.get();
         if (st == null || st.getReader() != reader) {
             try {
                 st = new DefaultSortedSetDocValuesReaderState(reader, facetsConfig);
             } catch (IllegalArgumentException noFacetsYet) {
-                return out; // an empty index has no facet field
+                return null; // an empty index has no facet field
             }
             facetState.set(st);
+        }
+        return st;
+    }
+
+    private Map<String, List<SearchResults.FacetValue>> facets(IndexReader reader, FacetsCollectorManager.FacetsResult result)
+            throws IOException {
+        Map<String, List<SearchResults.FacetValue>> out = new LinkedHashMap<>();
+        DefaultSortedSetDocValuesReaderState st = facetState(reader);
+        if (st == null) {
+            return out;
         }
         Facets counts = new SortedSetDocValuesFacetCounts(st, result.facetsCollector());
         for (String dim : SearchQuery.DIMENSIONS) {

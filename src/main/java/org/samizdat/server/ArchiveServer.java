@@ -6,7 +6,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.content.HttpContent;
@@ -20,25 +19,26 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.samizdat.archive.Json;
-import org.samizdat.repo.ReleaseInfo;
-import org.samizdat.store.FileStore;
 import org.samizdat.sync.Downstreams;
 
 /**
  * One node's HTTP server: {@code /metadata/} and {@code /targets/} straight from the public tree
  * (Range, ETag, conditional GET, HEAD; immutable caching for all but {@code timestamp.json}; 404
  * for anything missing; no directory listings), {@code /api/status}, {@code /healthz},
- * {@code /metrics}, {@code POST /api/notify}, and a plain home page. Logs no reader addresses.
+ * {@code /metrics}, {@code POST /api/notify}, and the reader's pages ({@link ReaderPages}).
+ * Logs no reader addresses and sets no cookies.
  */
 public final class ArchiveServer implements AutoCloseable {
     static final String IMMUTABLE = "public, max-age=31536000, immutable";
     static final String MUTABLE = "public, max-age=60, must-revalidate";
-    static final String CSP = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     private final ServerConfig config;
     private final Server server;
@@ -46,16 +46,21 @@ public final class ArchiveServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final NodeStatus status;
     private final Runnable onNotify;
-    private final AtomicReference<CachedHome> home = new AtomicReference<>();
+    private final ReaderPages pages;
     private final Downstreams downstreams;
 
     public ArchiveServer(ServerConfig config, NodeStatus status, Runnable onNotify) {
-        this(config, status, onNotify, null);
+        this(config, status, onNotify, null, ReaderSources.none());
     }
 
-    /** As above; {@code downstreams}, when given, accepts {@code POST /api/downstreams} registrations. */
-    public ArchiveServer(ServerConfig config, NodeStatus status, Runnable onNotify, Downstreams downstreams) {
+    /**
+     * As above; {@code downstreams}, when given, accepts {@code POST /api/downstreams} registrations;
+     * {@code reader} supplies the search index and known mirrors to the reader's pages.
+     */
+    public ArchiveServer(ServerConfig config, NodeStatus status, Runnable onNotify, Downstreams downstreams,
+                         ReaderSources reader) {
         this.downstreams = downstreams;
+        this.pages = new ReaderPages(config, status, reader);
         this.config = config;
         this.status = status;
         this.onNotify = onNotify;
@@ -83,6 +88,7 @@ public final class ArchiveServer implements AutoCloseable {
         files.setAcceptRanges(true);
         files.setWelcomeFiles(List.of());
         server.setHandler(new Routes(files));
+        server.setErrorHandler(new PlainErrors());
         server.setStopAtShutdown(false);
     }
 
@@ -115,9 +121,6 @@ public final class ArchiveServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.stop();
-    }
-
-    private record CachedHome(Object key, String html) {
     }
 
     /** Routes by path; static files go to the wrapped ResourceHandler. */
@@ -155,6 +158,9 @@ public final class ArchiveServer implements AutoCloseable {
                 response.getHeaders().put(HttpHeader.CACHE_CONTROL,
                         path.equals("/metadata/timestamp.json") ? MUTABLE : IMMUTABLE);
                 response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+                // A document may be HTML from anywhere: opened raw, it runs in a sandbox with no scripts,
+                // no forms and no access to this origin.
+                response.getHeaders().put("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'");
                 Callback counted = Callback.from(() -> fileBytes.increment(Response.getContentBytesWritten(response)), callback);
                 if (!path.endsWith("/") && super.handle(request, response, counted)) {
                     return true;
@@ -200,17 +206,30 @@ public final class ArchiveServer implements AutoCloseable {
                     return refused == null ? text(response, callback, HttpStatus.ACCEPTED_202, "registered\n")
                             : text(response, callback, HttpStatus.BAD_REQUEST_400, refused + "\n");
                 }
-                case "/" -> {
+                case "/static/style.css" -> {
                     pages.increment();
-                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
-                    response.getHeaders().put("Content-Security-Policy", CSP);
-                    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-                    Content.Sink.write(response, true, homePage(), callback);
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/css; charset=utf-8");
+                    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "public, max-age=3600");
+                    response.write(true, java.nio.ByteBuffer.wrap(pageAssets().css()), callback);
                     return true;
                 }
                 default -> {
-                    missing.increment();
-                    return text(response, callback, HttpStatus.NOT_FOUND_404, "not found\n");
+                    ReaderPages.Page page = method.equals("GET") || method.equals("HEAD")
+                            ? pages().page(path, params(request), baseUrl(request)) : null;
+                    if (page == null) {
+                        missing.increment();
+                        return text(response, callback, HttpStatus.NOT_FOUND_404, "not found\n");
+                    }
+                    this.pages.increment();
+                    response.setStatus(page.status());
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, page.contentType());
+                    response.getHeaders().put(HttpHeader.CACHE_CONTROL, page.cacheControl());
+                    response.getHeaders().put("Content-Security-Policy", CSP);
+                    if (page.status() == HttpStatus.SERVICE_UNAVAILABLE_503) {
+                        response.getHeaders().put(HttpHeader.RETRY_AFTER, "60");
+                    }
+                    Content.Sink.write(response, true, page.body(), callback);
+                    return true;
                 }
             }
         }
@@ -230,33 +249,63 @@ public final class ArchiveServer implements AutoCloseable {
         return true;
     }
 
-    private String homePage() {
-        Object key = status.snapshot().get("version");
-        CachedHome cached = home.get();
-        if (cached != null && cached.key() != null && cached.key().equals(key)) {
-            return cached.html();
+    private ReaderPages pages() {
+        return pages;
+    }
+
+    private ReaderPages pageAssets() {
+        return pages;
+    }
+
+    /** The base URL readers reached this node at: the configured public URL, else scheme and Host of the request. */
+    private String baseUrl(Request request) {
+        if (config.publicUrl() != null) {
+            return config.publicUrl();
         }
-        StringBuilder sb = new StringBuilder();
-        sb.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<title>").append(Html.escape(config.name())).append("</title></head><body>")
-                .append("<h1>").append(Html.escape(config.name())).append("</h1>");
+        var uri = request.getHttpURI();
+        String host = uri.getHost() == null ? "127.0.0.1" : uri.getHost();
+        if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        int port = uri.getPort();
+        String scheme = uri.getScheme() == null ? "http" : uri.getScheme();
+        boolean defaultPort = port < 0 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+        return scheme + "://" + host + (defaultPort ? "" : ":" + port);
+    }
+
+    private static Map<String, List<String>> params(Request request) {
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
         try {
-            List<ReleaseInfo> releases = ReleaseInfo.list(new FileStore(config.publicDir()));
-            sb.append("<p>").append(releases.size()).append(" release(s), version ").append(Html.escape(String.valueOf(key)))
-                    .append(". Every file is signed: verify with any TUF client against <code>/metadata/</code>.</p><ul>");
-            for (ReleaseInfo r : releases.reversed()) {
-                sb.append("<li><strong>").append(Html.escape(r.id())).append("</strong> ").append(Html.escape(r.title()))
-                        .append(" — ").append(r.documents()).append(" document(s), ").append(Html.escape(r.published()))
-                        .append("</li>");
+            Fields fields = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+            for (Fields.Field f : fields) {
+                out.put(f.getName(), f.getValues());
             }
-            sb.append("</ul>");
-        } catch (Exception e) {
-            sb.append("<p>This node holds no complete archive version yet.</p>");
+        } catch (RuntimeException malformed) {
+            // a query string that is not valid percent-encoding is read as no parameters
         }
-        sb.append("</body></html>");
-        String html = sb.toString();
-        home.set(new CachedHome(key, html));
-        return html;
+        return out;
+    }
+
+    /** Jetty's own errors (a request line too long, a bad header) as short plain text, naming the limit. */
+    private static final class PlainErrors extends ErrorHandler {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            int code = response.getStatus();
+            String message = switch (code) {
+                case HttpStatus.URI_TOO_LONG_414 -> "The address is too long (a search may be at most "
+                        + org.samizdat.search.SearchQuery.MAX_CHARS + " characters). Shorten it and try again.";
+                case HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431 -> "The request headers are too large.";
+                case HttpStatus.BAD_REQUEST_400 -> "The request could not be understood.";
+                default -> HttpStatus.getMessage(code);
+            };
+            if (code == HttpStatus.URI_TOO_LONG_414) {
+                // a search is the only way a reader makes a long address: answer it as the bad query it is
+                response.setStatus(HttpStatus.BAD_REQUEST_400);
+            }
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+            Content.Sink.write(response, true, message + "\n", callback);
+            return true;
+        }
     }
 }

@@ -3,8 +3,16 @@ package org.samizdat.server;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where a node listens and what it serves; validated on construction. */
-public record ServerConfig(String bind, int port, Path publicDir, String name) {
+/**
+ * Where a node listens, what it serves, and the base URL readers reach it at ({@code publicUrl},
+ * shown in commands on its pages; when null, taken from each request's Host); validated on
+ * construction.
+ */
+public record ServerConfig(String bind, int port, Path publicDir, String name, String publicUrl) {
+    public ServerConfig(String bind, int port, Path publicDir, String name) {
+        this(bind, port, publicDir, name, null);
+    }
+
     public ServerConfig {
         if (bind == null || bind.isBlank()) {
             throw new IllegalArgumentException("--bind needs an address, for example 127.0.0.1 or 0.0.0.0");
@@ -16,5 +24,11 @@ public record ServerConfig(String bind, int port, Path publicDir, String name) {
             throw new IllegalArgumentException(publicDir + " holds no metadata/ directory: nothing to serve");
         }
         name = name == null || name.isBlank() ? "samizdat archive" : name;
+        if (publicUrl != null) {
+            if (!publicUrl.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
+                throw new IllegalArgumentException("--public-url must be an http:// or https:// base URL, not " + publicUrl);
+            }
+            publicUrl = publicUrl.replaceAll("/+$", "");
+        }
     }
 }

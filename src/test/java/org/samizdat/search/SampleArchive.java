@@ -24,7 +24,12 @@ public final class SampleArchive {
 
     /** Publishes release r0001 (corpus seed 7 plus the hand-made documents) and r0002 (corpus seed 8). */
     public static TestArchive create(Path tmp, int docsPerRelease) throws Exception {
-        TestArchive a = TestArchive.create(tmp);
+        return create(tmp, docsPerRelease, TestArchive.START);
+    }
+
+    /** As above, signed at {@code now} (mirrors and third-party clients check expiry against the real clock). */
+    public static TestArchive create(Path tmp, int docsPerRelease, java.time.Instant now) throws Exception {
+        TestArchive a = TestArchive.create(tmp, now);
         Path one = tmp.resolve("corpus-1");
         Corpus.write(one, docsPerRelease, 7, 1);
         Path special = one.resolve("release-1/special");
