@@ -206,6 +206,13 @@ public final class ArchiveServer implements AutoCloseable {
                     return refused == null ? text(response, callback, HttpStatus.ACCEPTED_202, "registered\n")
                             : text(response, callback, HttpStatus.BAD_REQUEST_400, refused + "\n");
                 }
+                case "/favicon.ico" -> {
+                    // browsers ask for it on every first visit: no icon, no error
+                    response.setStatus(HttpStatus.NO_CONTENT_204);
+                    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "public, max-age=86400");
+                    callback.succeeded();
+                    return true;
+                }
                 case "/static/style.css" -> {
                     pages.increment();
                     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/css; charset=utf-8");

@@ -1,0 +1,62 @@
+package org.samizdat.server;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.samizdat.archive.Json;
+
+/**
+ * Debian's Chromium driven by playwright-core from npm ({@code src/test/browser/reader.mjs}),
+ * installed once into {@code target/browser} with {@code npm ci}; no browser is downloaded.
+ */
+final class Chromium {
+    private static final Path SOURCE = Path.of("src/test/browser");
+    private static final Path HOME = Path.of("target/browser");
+    static final Path EXECUTABLE = Path.of("/usr/bin/chromium");
+
+    private Chromium() {
+    }
+
+    private static synchronized Path install() throws IOException, InterruptedException {
+        if (!Files.isExecutable(EXECUTABLE)) {
+            throw new IOException(EXECUTABLE + " is missing: install Debian's chromium package (.ci/run does)");
+        }
+        Files.createDirectories(HOME);
+        for (String f : List.of("package.json", "package-lock.json", "reader.mjs")) {
+            Files.copy(SOURCE.resolve(f), HOME.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (!Files.isDirectory(HOME.resolve("node_modules/playwright-core"))) {
+            Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(HOME.toFile())
+                    .redirectErrorStream(true).redirectOutput(HOME.resolve("npm.log").toFile()).start();
+            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IOException("npm ci for playwright-core failed:\n" + Files.readString(HOME.resolve("npm.log")));
+            }
+        }
+        return HOME;
+    }
+
+    /** Runs the reader walk against {@code baseUrl}, saving screenshots in {@code screenshots}; returns its JSON report. */
+    static Map<String, Object> walk(String baseUrl, Path screenshots) throws IOException, InterruptedException {
+        Path home = install();
+        Process p = new ProcessBuilder("node", "reader.mjs", baseUrl, screenshots.toAbsolutePath().toString())
+                .directory(home.toFile()).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(3, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IOException("the browser walk did not finish within 3 minutes");
+        }
+        String text = new String(out, StandardCharsets.UTF_8).trim();
+        String last = text.substring(text.lastIndexOf('\n') + 1);
+        try {
+            return Json.parseObject(last.getBytes(StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the browser walk printed no report:\n" + text);
+        }
+    }
+}
