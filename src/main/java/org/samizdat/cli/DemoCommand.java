@@ -145,6 +145,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println(names[i] + " " + urls.get(i) + "/   (copies from " + (i == 0 ? "origin" : names[i - 1]) + ")");
         }
         System.out.println("root fingerprint: " + fingerprint);
+        System.out.println("read and search on any node, e.g. " + urls.get(2) + "/search?q=pipeline (no JavaScript needed)");
         System.out.println("try: curl " + urls.get(2) + "/api/status    or    ./samizdat check " + root.resolve("mirror-c"));
         System.out.println("a new release is published every " + every + " s; Ctrl-C stops everything.");
         System.out.println();

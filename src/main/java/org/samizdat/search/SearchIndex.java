@@ -23,7 +23,8 @@ import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.facet.FacetResult;
 import org.apache.lucene.facet.Facets;
-import org.apache.lucene.facet.FacetsCollectorManager;
+import org.apache.lucene.facet.FacetsCollector;
+import org.apache.lucene.facet.RandomSamplingFacetsCollector;
 import org.apache.lucene.facet.FacetsConfig;
 import org.apache.lucene.facet.LabelAndValue;
 import org.apache.lucene.facet.sortedset.DefaultSortedSetDocValuesReaderState;
@@ -42,6 +43,10 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.CollectorManager;
+import org.apache.lucene.search.MultiCollectorManager;
+import org.apache.lucene.search.TopFieldCollectorManager;
+import org.apache.lucene.search.TopScoreDocCollectorManager;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MultiTermQuery;
@@ -54,7 +59,6 @@ import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
 import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
 import org.apache.lucene.store.Directory;
@@ -82,6 +86,8 @@ public final class SearchIndex implements AutoCloseable {
     private static final String DATA_VERSION = "version";
     private static final int SNIPPET_CHARS = 50_000;
     private static final long TIMEOUT_MILLIS = 2_000;
+    /** Above this many matches, facet counts come from a random sample of this size (and are marked approximate). */
+    static final int FACET_SAMPLE = 20_000;
     private static final Map<String, Integer> FACET_WIDTH = Map.of("release", 50, "year", 50, "month", 24,
             "origin", 15, "classification", 10, "tag", 20, "type", 10);
 
@@ -435,10 +441,20 @@ public final class SearchIndex implements AutoCloseable {
                 case RELEVANCE -> text == null ? new Sort(new SortField("day", SortField.Type.LONG, true), SortField.FIELD_DOC)
                         : Sort.RELEVANCE;
             };
-            FacetsCollectorManager.FacetsResult result = FacetsCollectorManager.search(searcher, query, want, sort,
-                    new FacetsCollectorManager());
+            // one pass over the matches: the page's top hits, and a sample of every match for the facets
+            // (a phrase costs its position checks once; facet counting stays bounded however many match)
+            CollectorManager<?, ? extends TopDocs> topManager = sort == Sort.RELEVANCE
+                    ? new TopScoreDocCollectorManager(want, Integer.MAX_VALUE)
+                    : new TopFieldCollectorManager(sort, want, Integer.MAX_VALUE);
+            Object[] both = searcher.search(query, new MultiCollectorManager(topManager,
+                    RandomSamplingFacetsCollector.createManager(FACET_SAMPLE, 42)));
+            TopDocs top = (TopDocs) both[0];
+            RandomSamplingFacetsCollector sampled = (RandomSamplingFacetsCollector) both[1];
+            long total = 0;
+            for (FacetsCollector.MatchingDocs md : sampled.getOriginalMatchingDocs()) {
+                total += md.totalHits();
+            }
             boolean timedOut = searcher.timedOut();
-            TopDocs top = result.topDocs();
             ScoreDoc[] page = java.util.Arrays.copyOfRange(top.scoreDocs,
                     Math.min(top.scoreDocs.length, want - SearchQuery.PAGE_SIZE), top.scoreDocs.length);
             String[] snippets = snippets(searcher, text, page);
@@ -453,12 +469,14 @@ public final class SearchIndex implements AutoCloseable {
                         d.get("reference") == null ? "" : d.get("reference"), d.get("type"),
                         d.getField("length") == null ? 0 : d.getField("length").numericValue().longValue(), snippet));
             }
-            Map<String, List<SearchResults.FacetValue>> facets = facets(reader, result);
+            // Lucene samples sampleSize of totalHits matches when there are more (its getSamplingRate is 0 otherwise)
+            double rate = total > FACET_SAMPLE ? (double) FACET_SAMPLE / total : 1.0;
+            Map<String, List<SearchResults.FacetValue>> facets = facets(reader, sampled, rate);
             if (timedOut) {
                 notes.add("The search took too long and was stopped; the results are incomplete. Try more specific words.");
             }
-            return new SearchResults(q, top.totalHits.value(), top.totalHits.relation() == TotalHits.Relation.EQUAL_TO,
-                    hits, facets, notes, (System.nanoTime() - start) / 1_000_000, timedOut);
+            return new SearchResults(q, total, !timedOut, hits, facets, rate < 1, notes,
+                    (System.nanoTime() - start) / 1_000_000, timedOut);
         } finally {
             searchers.release(shared);
         }
@@ -506,14 +524,14 @@ public final class SearchIndex implements AutoCloseable {
         return st;
     }
 
-    private Map<String, List<SearchResults.FacetValue>> facets(IndexReader reader, FacetsCollectorManager.FacetsResult result)
+    private Map<String, List<SearchResults.FacetValue>> facets(IndexReader reader, FacetsCollector collector, double rate)
             throws IOException {
         Map<String, List<SearchResults.FacetValue>> out = new LinkedHashMap<>();
         DefaultSortedSetDocValuesReaderState st = facetState(reader);
         if (st == null) {
             return out;
         }
-        Facets counts = new SortedSetDocValuesFacetCounts(st, result.facetsCollector());
+        Facets counts = new SortedSetDocValuesFacetCounts(st, collector);
         for (String dim : SearchQuery.DIMENSIONS) {
             FacetResult r;
             try {
@@ -524,7 +542,9 @@ public final class SearchIndex implements AutoCloseable {
             List<SearchResults.FacetValue> values = new ArrayList<>();
             if (r != null) {
                 for (LabelAndValue lv : r.labelValues) {
-                    values.add(new SearchResults.FacetValue(lv.label, lv.value.longValue()));
+                    // counted on a sample: scaled up, and shown as approximate
+                    values.add(new SearchResults.FacetValue(lv.label, rate < 1 ? Math.round(lv.value.longValue() / rate)
+                            : lv.value.longValue()));
                 }
             }
             if (dim.equals("year") || dim.equals("month") || dim.equals("release")) {

@@ -5,11 +5,12 @@ import java.util.Map;
 
 /**
  * One page of answers: the total, the hits with escaped snippets ({@code <mark>} around matches,
- * everything else HTML-escaped), facet counts per dimension, and notes for the reader about what
- * was ignored or cut.
+ * everything else HTML-escaped), facet counts per dimension (estimated from a sample when the
+ * matches are very many), and notes for the reader about what was ignored or cut.
  */
 public record SearchResults(SearchQuery query, long total, boolean totalIsExact, List<Hit> hits,
-                            Map<String, List<FacetValue>> facets, List<String> notes, long tookMillis, boolean timedOut) {
+                            Map<String, List<FacetValue>> facets, boolean facetsApproximate, List<String> notes,
+                            long tookMillis, boolean timedOut) {
     public SearchResults {
         hits = List.copyOf(hits);
         facets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(facets));

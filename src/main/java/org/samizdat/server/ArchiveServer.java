@@ -61,6 +61,16 @@ public final class ArchiveServer implements AutoCloseable {
                          ReaderSources reader) {
         this.downstreams = downstreams;
         this.pages = new ReaderPages(config, status, reader);
+        if (reader.indexer() != null) {
+            var index = reader.indexer().index();
+            io.micrometer.core.instrument.Gauge.builder("samizdat_search_documents", () -> counts(index).documents())
+                    .description("documents in the search index").register(metrics);
+            io.micrometer.core.instrument.Gauge.builder("samizdat_search_extraction_failures",
+                    () -> counts(index).extractionFailures())
+                    .description("indexed documents whose text could not be extracted (listed by metadata only)").register(metrics);
+            io.micrometer.core.instrument.Gauge.builder("samizdat_search_indexed_version", index::indexedVersion)
+                    .description("snapshot version the search index last finished").register(metrics);
+        }
         this.config = config;
         this.status = status;
         this.onNotify = onNotify;
@@ -254,6 +264,14 @@ public final class ArchiveServer implements AutoCloseable {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
         Content.Sink.write(response, true, new String(Json.write(body), StandardCharsets.UTF_8), callback);
         return true;
+    }
+
+    private static org.samizdat.search.SearchIndex.Counts counts(org.samizdat.search.SearchIndex index) {
+        try {
+            return index.counts();
+        } catch (java.io.IOException | RuntimeException e) {
+            return new org.samizdat.search.SearchIndex.Counts(-1, -1);
+        }
     }
 
     private ReaderPages pages() {

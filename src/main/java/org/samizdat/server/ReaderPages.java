@@ -370,6 +370,7 @@ final class ReaderPages {
         r.facets().forEach((dim, values) -> facets.put(dim, values.stream()
                 .map(v -> (Object) Map.<String, Object>of("value", v.value(), "count", v.count())).toList()));
         out.put("facets", facets);
+        out.put("facets_approximate", r.facetsApproximate());
         out.put("filters", new LinkedHashMap<String, Object>(r.query().filters()));
         out.put("notes", new ArrayList<Object>(r.notes()));
         return out;
@@ -397,7 +398,7 @@ final class ReaderPages {
             List<Map<String, Object>> vs = new ArrayList<>();
             for (SearchResults.FacetValue v : values) {
                 boolean on = query.filters().getOrDefault(dim, List.of()).contains(v.value());
-                vs.add(Map.of("value", v.value(), "count", String.format(Locale.ROOT, "%,d", v.count()), "active", on,
+                vs.add(Map.of("value", v.value(), "count", (r.facetsApproximate() ? "≈" : "") + String.format(Locale.ROOT, "%,d", v.count()), "active", on,
                         "href", "/search?" + queryString(q, query.filters(), query.sort(), dim, v.value())));
             }
             out.add(Map.of("dim", dim, "label", LABELS.getOrDefault(dim, dim), "values", vs,

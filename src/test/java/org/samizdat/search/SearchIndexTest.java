@@ -87,7 +87,7 @@ class SearchIndexTest {
         Map<String, List<SearchResults.FacetValue>> f = all.facets();
         assertEquals(List.of("r0002", "r0001"), f.get("release").stream().map(SearchResults.FacetValue::value).toList());
         long tagged = f.get("tag").getFirst().count();
-        assertTrue(tagged > 0 && tagged < all.total());
+        assertTrue(tagged > 0 && tagged < all.total(), f.toString());
         String tag = f.get("tag").getFirst().value();
         String origin = f.get("origin").getFirst().value();
         SearchResults both = search("", Map.of("tag", List.of(tag), "origin", List.of(origin)), null, null);

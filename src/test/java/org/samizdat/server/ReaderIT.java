@@ -195,6 +195,13 @@ class ReaderIT {
     }
 
     @Test
+    void metricsCountIndexedDocumentsAndExtractionFailures() throws Exception {
+        String metrics = node.get("/metrics").body();
+        assertTrue(metrics.contains("samizdat_search_documents " + (2 * 60 + 4) + ".0"), metrics);
+        assertTrue(metrics.contains("samizdat_search_extraction_failures 1.0"), "the broken PDF is counted");
+    }
+
+    @Test
     void headAndOtherMethodsOnPagesBehave() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> head = http.send(HttpRequest.newBuilder(URI.create(node.url() + "/search?q=oil"))
