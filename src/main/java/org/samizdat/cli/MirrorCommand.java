@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.samizdat.search.Indexer;
@@ -126,20 +125,7 @@ final class MirrorCommand implements Callable<Integer> {
         });
         mirror.start(executor, Duration.ofSeconds(Math.max(1, interval)));
         System.out.println("Mirroring " + up.url() + " into " + directory + "; serving at " + server.url() + "/");
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            executor.shutdownNow();
-            try {
-                server.close();
-                if (indexer != null) {
-                    indexer.close();
-                }
-            } catch (Exception ignored) {
-                // stopping anyway
-            }
-            stopped.countDown();
-        }));
-        stopped.await();
+        Shutdown.await(executor, server, indexer);
         return Main.OK;
     }
 }

@@ -2,7 +2,6 @@ package org.samizdat.cli;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -82,20 +81,7 @@ final class ServeCommand implements Runnable {
             if (fp != null) {
                 System.out.println("Root fingerprint: " + fp);
             }
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                timer.shutdownNow();
-                try {
-                    server.close();
-                    if (indexer != null) {
-                        indexer.close();
-                    }
-                } catch (Exception ignored) {
-                    // stopping anyway
-                }
-                stopped.countDown();
-            }));
-            stopped.await();
+            Shutdown.await(timer, server, indexer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {

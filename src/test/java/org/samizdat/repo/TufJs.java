@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,21 +26,8 @@ public final class TufJs {
     private TufJs() {
     }
 
-    static synchronized Path install() throws IOException, InterruptedException {
-        Files.createDirectories(HOME);
-        for (String f : List.of("package.json", "package-lock.json", "client.mjs")) {
-            Files.copy(SOURCE.resolve(f), HOME.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (!Files.isDirectory(HOME.resolve("node_modules/tuf-js"))) {
-            Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(HOME.toFile())
-                    .redirectErrorStream(true).redirectOutput(HOME.resolve("npm.log").toFile()).start();
-            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IOException("npm ci for tuf-js failed; see " + HOME.resolve("npm.log").toAbsolutePath() + ":\n"
-                        + Files.readString(HOME.resolve("npm.log")));
-            }
-        }
-        return HOME;
+    static Path install() throws IOException, InterruptedException {
+        return NpmPackage.install(SOURCE, HOME, List.of("package.json", "package-lock.json", "client.mjs"), "tuf-js");
     }
 
     /**

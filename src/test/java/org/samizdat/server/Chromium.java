@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.samizdat.archive.Json;
+import org.samizdat.repo.NpmPackage;
 
 /**
  * Debian's Chromium driven by playwright-core from npm ({@code src/test/browser/reader.mjs}),
@@ -22,23 +22,11 @@ final class Chromium {
     private Chromium() {
     }
 
-    private static synchronized Path install() throws IOException, InterruptedException {
+    private static Path install() throws IOException, InterruptedException {
         if (!Files.isExecutable(EXECUTABLE)) {
             throw new IOException(EXECUTABLE + " is missing: install Debian's chromium package (.ci/run does)");
         }
-        Files.createDirectories(HOME);
-        for (String f : List.of("package.json", "package-lock.json", "reader.mjs")) {
-            Files.copy(SOURCE.resolve(f), HOME.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (!Files.isDirectory(HOME.resolve("node_modules/playwright-core"))) {
-            Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(HOME.toFile())
-                    .redirectErrorStream(true).redirectOutput(HOME.resolve("npm.log").toFile()).start();
-            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IOException("npm ci for playwright-core failed:\n" + Files.readString(HOME.resolve("npm.log")));
-            }
-        }
-        return HOME;
+        return NpmPackage.install(SOURCE, HOME, List.of("package.json", "package-lock.json", "reader.mjs"), "playwright-core");
     }
 
     /** Runs the reader walk against {@code baseUrl}, saving screenshots in {@code screenshots}; returns its JSON report. */
