@@ -308,7 +308,8 @@ final class ReaderPages {
             return Page.html(400, templates.render("search", m));
         }
         m.put("sort", query.sort().param());
-        m.put("active", active(query, q));
+        Map<String, List<String>> typed = typedFilters(q);
+        m.put("active", active(query, q, typed));
         if (sources.indexer() == null) {
             return json ? json(503, Map.of("error", "search is not available on this node"))
                     : error(503, "Search is off", "This node does not run a search index. Browse the releases, or search on another mirror.");
@@ -330,8 +331,8 @@ final class ReaderPages {
         m.put("first", (query.page() - 1) * SearchQuery.PAGE_SIZE + 1);
         m.put("hits", r.hits().stream().map(h -> Map.of("path", h.path(), "title", h.title(), "reference", h.reference(),
                 "date", h.date(), "release", h.release(), "type", shortType(h.contentType()), "snippetHtml", h.snippetHtml())).toList());
-        m.put("facets", facets(r, query, q));
-        pager(m, query.page(), r.pages(), "/search?" + queryString(q, query.filters(), query.sort(), null, null) + "&page=");
+        m.put("facets", facets(r, query, q, typed));
+        pager(m, query.page(), r.pages(), "/search?" + queryString(q, typed, query.filters(), query.sort(), null, null) + "&page=");
         return Page.html(200, templates.render("search", m));
     }
 
@@ -376,20 +377,20 @@ final class ReaderPages {
         return out;
     }
 
-    private static List<Map<String, Object>> active(SearchQuery query, String q) {
+    private static List<Map<String, Object>> active(SearchQuery query, String q, Map<String, List<String>> typed) {
         List<Map<String, Object>> out = new ArrayList<>();
         query.filters().forEach((dim, values) -> {
             for (String v : values) {
                 Map<String, List<String>> rest = new LinkedHashMap<>();
                 query.filters().forEach((d, vs) -> rest.put(d, vs.stream().filter(x -> !(d.equals(dim) && x.equals(v))).toList()));
                 out.add(Map.of("dim", dim, "value", v, "label", LABELS.getOrDefault(dim, dim),
-                        "remove", "/search?" + queryString(q, rest, query.sort(), null, null)));
+                        "remove", "/search?" + queryString(q, typed, rest, query.sort(), null, null)));
             }
         });
         return out;
     }
 
-    private static List<Map<String, Object>> facets(SearchResults r, SearchQuery query, String q) {
+    private static List<Map<String, Object>> facets(SearchResults r, SearchQuery query, String q, Map<String, List<String>> typed) {
         List<Map<String, Object>> out = new ArrayList<>();
         r.facets().forEach((dim, values) -> {
             if (values.isEmpty()) {
@@ -399,7 +400,7 @@ final class ReaderPages {
             for (SearchResults.FacetValue v : values) {
                 boolean on = query.filters().getOrDefault(dim, List.of()).contains(v.value());
                 vs.add(Map.of("value", v.value(), "count", (r.facetsApproximate() ? "≈" : "") + String.format(Locale.ROOT, "%,d", v.count()), "active", on,
-                        "href", "/search?" + queryString(q, query.filters(), query.sort(), dim, v.value())));
+                        "href", "/search?" + queryString(q, typed, query.filters(), query.sort(), dim, v.value())));
             }
             out.add(Map.of("dim", dim, "label", LABELS.getOrDefault(dim, dim), "values", vs,
                     "more", values.size() >= 10 && !dim.equals("year") && !dim.equals("release")));
@@ -407,23 +408,26 @@ final class ReaderPages {
         return out;
     }
 
-    private static String queryString(String q, Map<String, List<String>> filters, SearchQuery.Sort sort, String addDim, String addValue) {
+    /** The filters typed into the query text itself (they travel in {@code q}, not as parameters). */
+    private static Map<String, List<String>> typedFilters(String q) {
+        try {
+            return SearchQuery.parse(q, Map.of(), null, null).filters();
+        } catch (SearchQuery.Rejected tooLong) {
+            return Map.of();
+        }
+    }
+
+    private static String queryString(String q, Map<String, List<String>> typed, Map<String, List<String>> filters,
+                                      SearchQuery.Sort sort, String addDim, String addValue) {
         StringBuilder sb = new StringBuilder("q=").append(enc(q == null ? "" : q));
         Map<String, List<String>> all = new LinkedHashMap<>();
         filters.forEach((d, vs) -> all.put(d, new ArrayList<>(vs)));
         if (addDim != null && !all.computeIfAbsent(addDim, k -> new ArrayList<>()).contains(addValue)) {
             all.get(addDim).add(addValue);
         }
-        // filters typed into q are re-parsed from it; only the others travel as parameters
-        SearchQuery typed = null;
-        try {
-            typed = SearchQuery.parse(q, Map.of(), null, null);
-        } catch (SearchQuery.Rejected ignored) {
-            // too long to have come from a link
-        }
         for (Map.Entry<String, List<String>> e : all.entrySet()) {
             for (String v : e.getValue()) {
-                if (typed != null && typed.filters().getOrDefault(e.getKey(), List.of()).contains(v)) {
+                if (typed.getOrDefault(e.getKey(), List.of()).contains(v)) {
                     continue;
                 }
                 sb.append('&').append(e.getKey()).append('=').append(enc(v));
