@@ -30,4 +30,27 @@ public final class NpmPackage {
         }
         return home;
     }
+
+    /**
+     * Runs {@code node script args...} in {@code home} and returns the JSON object on the last line
+     * it printed; fails with everything it printed if there is none or it outlives {@code minutes}.
+     */
+    public static java.util.Map<String, Object> runNode(Path home, int minutes, String script, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("node", script));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IOException(script + " did not finish within " + minutes + " minutes");
+        }
+        String text = new String(out, java.nio.charset.StandardCharsets.UTF_8).trim();
+        String last = text.substring(text.lastIndexOf('\n') + 1);
+        try {
+            return org.samizdat.archive.Json.parseObject(last.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(script + " printed no JSON result:\n" + text);
+        }
+    }
 }

@@ -1,14 +1,12 @@
 package org.samizdat.repo;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.samizdat.archive.Json;
 
 /**
@@ -53,21 +51,7 @@ public final class TufJs {
         config.put("downloads", list);
         Path configFile = Files.createTempFile(home, "config", ".json");
         Files.write(configFile, Json.write(config));
-        Process p = new ProcessBuilder("node", "client.mjs", configFile.toAbsolutePath().toString())
-                .directory(home.toFile()).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(2, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IOException("tuf-js did not finish within 2 minutes");
-        }
-        String text = new String(out, StandardCharsets.UTF_8).trim();
-        String last = text.substring(text.lastIndexOf('\n') + 1);
-        Map<String, Object> r;
-        try {
-            r = Json.parseObject(last.getBytes(StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            throw new IOException("tuf-js printed no result: " + text);
-        }
+        Map<String, Object> r = NpmPackage.runNode(home, 2, "client.mjs", configFile.toAbsolutePath().toString());
         return new Result(Boolean.TRUE.equals(r.get("ok")), (String) r.get("error"), (String) r.get("message"));
     }
 }

@@ -1,13 +1,10 @@
 package org.samizdat.server;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.samizdat.archive.Json;
 import org.samizdat.repo.NpmPackage;
 
 /**
@@ -32,19 +29,6 @@ final class Chromium {
     /** Runs the reader walk against {@code baseUrl}, saving screenshots in {@code screenshots}; returns its JSON report. */
     static Map<String, Object> walk(String baseUrl, Path screenshots) throws IOException, InterruptedException {
         Path home = install();
-        Process p = new ProcessBuilder("node", "reader.mjs", baseUrl, screenshots.toAbsolutePath().toString())
-                .directory(home.toFile()).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(3, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IOException("the browser walk did not finish within 3 minutes");
-        }
-        String text = new String(out, StandardCharsets.UTF_8).trim();
-        String last = text.substring(text.lastIndexOf('\n') + 1);
-        try {
-            return Json.parseObject(last.getBytes(StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            throw new IOException("the browser walk printed no report:\n" + text);
-        }
+        return NpmPackage.runNode(home, 3, "reader.mjs", baseUrl, screenshots.toAbsolutePath().toString());
     }
 }
