@@ -378,7 +378,7 @@ public final class Publisher {
             snapBytes = pub.get(Head.META + snapFile).orElseThrow(() -> new IOException(snapFile + " is missing"));
         }
         Timestamp ts = new Timestamp(previousTimestamp + 1, now.plus(lifetimes.timestamp()),
-                new MetaFile(snap.version(), (long) snapBytes.length, Sha256.hex(snapBytes)));
+                MetaFile.of(snap.version(), snapBytes.length, Sha256.hex(snapBytes)));
         written += write(pub, Metadata.sign("timestamp.json", ts.toSigned(), List.of(timestampKey)));
         State.record(dir, ts.version(), snap.version());
         return written;

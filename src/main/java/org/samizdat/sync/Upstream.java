@@ -19,7 +19,7 @@ import org.samizdat.archive.Sha256;
  * An upstream node over HTTP (keep-alive, no redirects followed, timeouts, size caps). Nothing it
  * returns is trusted: callers verify every byte against signed metadata before using it.
  */
-public final class Upstream {
+public final class Upstream implements Remote {
     private final URI base;
     private final HttpClient http;
     private final Duration timeout;
@@ -34,11 +34,13 @@ public final class Upstream {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
+    @Override
     public String url() {
         return base.toString();
     }
 
     /** The file's bytes, empty on 404/403/410; at most {@code maxLength} bytes or it fails. */
+    @Override
     public Optional<byte[]> get(String path, long maxLength) throws SyncException {
         HttpResponse<InputStream> r = send(path);
         try (InputStream in = r.body()) {

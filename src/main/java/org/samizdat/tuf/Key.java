@@ -7,7 +7,7 @@ import org.samizdat.archive.Hex;
 import org.samizdat.archive.Sha256;
 
 /**
- * A public key object as TUF lists it: exactly {@code {keytype, scheme, keyval:{public}}}. Its keyid
+ * A public key object as TUF lists it (the public value is hex for Ed25519, PEM for ECDSA and RSA): exactly {@code {keytype, scheme, keyval:{public}}}. Its keyid
  * is the sha256 of that object's canonical JSON (TUF spec "Key objects"; securesystemslib's
  * default keyid), computed over those three fields only so every client agrees.
  */
@@ -38,12 +38,8 @@ public record Key(String keytype, String scheme, String publicHex) {
         return Sha256.hex(CanonicalJson.encode(toJson()));
     }
 
-    /** Whether {@code sigHex} is this key's valid signature over {@code message}. */
+    /** Whether {@code sigHex} is this key's valid signature over {@code message}; unknown schemes never verify. */
     public boolean verifies(byte[] message, String sigHex) {
-        if (!keytype.equals("ed25519") || !scheme.equals("ed25519")
-                || !Hex.isLowerHex(publicHex, 64) || !Hex.isLowerHex(sigHex, 128)) {
-            return false;
-        }
-        return Ed25519.verify(Hex.decode(publicHex), message, Hex.decode(sigHex));
+        return SigningScheme.of(keytype, scheme).map(s -> s.verify(publicHex, message, sigHex)).orElse(false);
     }
 }

@@ -137,17 +137,21 @@ public final class Metadata {
         }
     }
 
+    /**
+     * The number of distinct authorised keys with a valid signature. A key listed under two keyids
+     * still counts once (spec: a threshold counts keys, not keyids).
+     */
     public int countValid(RoleKeys role, Map<String, Key> keys) {
         byte[] canonical = CanonicalJson.encode(signed);
-        Set<String> counted = new HashSet<>();
+        Set<Key> counted = new HashSet<>();
         for (Map<String, Object> s : signatures) {
             String keyid = (String) s.get("keyid");
             Key key = keys.get(keyid);
-            if (key == null || !role.keyids().contains(keyid) || counted.contains(keyid)) {
+            if (key == null || !role.keyids().contains(keyid) || counted.contains(key)) {
                 continue;
             }
             if (key.verifies(canonical, (String) s.get("sig"))) {
-                counted.add(keyid);
+                counted.add(key);
             }
         }
         return counted.size();

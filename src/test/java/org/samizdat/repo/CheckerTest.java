@@ -96,7 +96,7 @@ class CheckerTest {
         byte[] bad = Metadata.sign((v + 1) + ".snapshot.json", new Snapshot(v + 1, snap.expires(), meta).toSigned(),
                 List.of(a.key("snapshot"))).toBytes();
         Files.write(a.metadata((v + 1) + ".snapshot.json"), bad);
-        Timestamp next = new Timestamp(ts.version() + 1, ts.expires(), new MetaFile(v + 1, (long) bad.length, Sha256.hex(bad)));
+        Timestamp next = new Timestamp(ts.version() + 1, ts.expires(), MetaFile.of(v + 1, bad.length, Sha256.hex(bad)));
         Files.write(a.metadata("timestamp.json"), Metadata.sign("timestamp.json", next.toSigned(), List.of(a.key("timestamp"))).toBytes());
         Checker.Report r = a.check();
         assertProblem(r, "rollback");

@@ -1,0 +1,240 @@
+package org.samizdat.sync;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.samizdat.tuf.Delegation;
+import org.samizdat.tuf.MetaFile;
+import org.samizdat.tuf.Root;
+import org.samizdat.tuf.TargetFile;
+import org.samizdat.tuf.Targets;
+import org.samizdat.tuf.TrustedSet;
+import org.samizdat.tuf.TufException;
+
+/**
+ * The TUF client workflow (spec 5.0-5.7) against any repository: refreshes the top-level
+ * metadata from a {@link Remote} into a {@link TrustedSet}, persisting each verified file in a
+ * {@link TrustedState} directory, and finds a target by walking the delegation graph in
+ * pre-order. The start time is handed in (spec 5.1), never read from a clock here.
+ */
+public final class TufClient {
+    /** The bounds a client applies to a repository it does not trust (python-tuf's defaults). */
+    public record Limits(int maxRootRotations, int maxDelegations, long rootMax, long timestampMax, long snapshotMax,
+                         long targetsMax) {
+        public static final Limits DEFAULT = new Limits(256, 32, 512_000, 16_384, 2_000_000, 5_000_000);
+
+        public Limits {
+            if (maxRootRotations < 1 || maxDelegations < 1 || rootMax < 1 || timestampMax < 1 || snapshotMax < 1 || targetsMax < 1) {
+                throw new IllegalArgumentException("client limits must be positive");
+            }
+        }
+    }
+
+    private final TrustedState state;
+    private final Remote remote;
+    private final TrustedSet trusted;
+    private final Limits limits;
+    private final Consumer<String> log;
+    private boolean refreshed;
+
+    /**
+     * Spec 5.2: loads the trusted root from the state directory (written there by {@code init} or
+     * a previous run); it must be signed by a threshold of its own keys.
+     */
+    public TufClient(TrustedState state, Remote remote, java.time.Instant now, boolean acceptExpired, Limits limits,
+                     Consumer<String> log) throws IOException, TufException {
+        this.state = state;
+        this.remote = remote;
+        this.limits = limits;
+        this.log = log;
+        byte[] root = state.read("root").orElseThrow(() -> new TufException("root.json", "trusted root",
+                "no trusted root in " + state.dir() + "; initialise the client with one first"));
+        this.trusted = new TrustedSet(root, now, acceptExpired);
+    }
+
+    public TrustedSet trusted() {
+        return trusted;
+    }
+
+    /** Spec 5.3-5.6 for the top-level roles: root chain, timestamp, snapshot, targets. */
+    public TrustedSet refresh() throws IOException, TufException, SyncException {
+        Root before = trusted.root();
+        loadRoot();
+        fastForwardRecovery(before, trusted.root());
+        loadTimestamp();
+        loadSnapshot();
+        loadTargets("targets", "root");
+        refreshed = true;
+        return trusted;
+    }
+
+    /** Spec 5.3: follows N+1.root.json until the remote has none, at most maxRootRotations steps. */
+    private void loadRoot() throws IOException, TufException, SyncException {
+        long first = trusted.root().version() + 1;
+        for (long n = first; n < first + limits.maxRootRotations(); n++) {
+            String name = n + ".root.json";
+            Optional<byte[]> bytes = remote.get("/" + name, limits.rootMax());
+            if (bytes.isEmpty()) {
+                return; // 5.3.2: no newer root; the trusted one is the newest
+            }
+            trusted.updateRoot(name, bytes.get());
+            state.write("root", bytes.get()); // 5.3.7
+            log.accept("trusted root version " + n);
+        }
+    }
+
+    /**
+     * Spec 5.3.11: when the timestamp or snapshot keys were rotated, the stored timestamp and
+     * snapshot are deleted, so a fast-forwarded version signed with the old keys cannot block
+     * the repository's recovery.
+     */
+    private void fastForwardRecovery(Root before, Root after) throws IOException {
+        for (String role : List.of("timestamp", "snapshot")) {
+            if (!Set.copyOf(before.role(role).keyids()).equals(Set.copyOf(after.role(role).keyids()))) {
+                log.accept(role + " keys were rotated: forgetting the stored timestamp and snapshot");
+                state.delete("timestamp");
+                state.delete("snapshot");
+                return;
+            }
+        }
+    }
+
+    /** Spec 5.4, with the stored timestamp as the reference a new one must not roll back from. */
+    private void loadTimestamp() throws IOException, TufException, SyncException {
+        Optional<byte[]> local = state.read("timestamp");
+        if (local.isPresent()) {
+            try {
+                trusted.updateTimestamp(local.get());
+            } catch (TufException e) {
+                log.accept("stored timestamp is not valid as the final one: " + e.getMessage());
+            }
+        }
+        byte[] bytes = remote.get("/timestamp.json", limits.timestampMax())
+                .orElseThrow(() -> new TufException("timestamp.json", "file present", remote.url() + " has no timestamp.json"));
+        if (trusted.updateTimestamp(bytes)) {
+            state.write("timestamp", bytes); // 5.4.5
+        }
+    }
+
+    /** Spec 5.5: the stored snapshot when it is still the one the timestamp lists, else the remote's. */
+    private void loadSnapshot() throws IOException, TufException, SyncException {
+        Optional<byte[]> local = state.read("snapshot");
+        if (local.isPresent()) {
+            try {
+                trusted.updateSnapshot("snapshot.json", local.get(), true);
+                return;
+            } catch (TufException e) {
+                log.accept("stored snapshot is not valid as the final one: " + e.getMessage());
+            }
+        }
+        MetaFile pinned = trusted.timestamp().snapshot();
+        String name = remoteName("snapshot", pinned.version());
+        byte[] bytes = remote.get("/" + name, pinned.length() != null ? pinned.length() : limits.snapshotMax())
+                .orElseThrow(() -> new TufException(name, "file present", remote.url() + " has no " + name));
+        trusted.updateSnapshot(name, bytes, false);
+        state.write("snapshot", bytes); // 5.5.7
+    }
+
+    /** Spec 5.6 for one targets role: the stored copy when the snapshot still lists it, else the remote's. */
+    private Targets loadTargets(String role, String delegator) throws IOException, TufException, SyncException {
+        Targets have = trusted.targets(role);
+        if (have != null) {
+            return have;
+        }
+        Optional<byte[]> local = state.read(role);
+        if (local.isPresent()) {
+            try {
+                return trusted.updateTargets(TrustedState.fileName(role), local.get(), role, delegator);
+            } catch (TufException e) {
+                log.accept("stored " + role + " is not current: " + e.getMessage());
+            }
+        }
+        MetaFile pinned = trusted.snapshot().meta().get(role + ".json");
+        if (pinned == null) {
+            throw new TufException("snapshot.json", "snapshot completeness", role + " is delegated to but the snapshot does not list it");
+        }
+        String name = remoteName(role, pinned.version());
+        byte[] bytes = remote.get("/" + name, pinned.length() != null ? pinned.length() : limits.targetsMax())
+                .orElseThrow(() -> new TufException(name, "file present", remote.url() + " has no " + name));
+        Targets t = trusted.updateTargets(name, bytes, role, delegator);
+        state.write(role, bytes); // 5.6.6
+        return t;
+    }
+
+    /** Spec 5.3.12: with consistent snapshots the version-prefixed name, otherwise the plain one. */
+    private String remoteName(String role, long version) {
+        String file = TrustedState.fileName(role);
+        return trusted.root().consistentSnapshot() ? version + "." + file : file;
+    }
+
+    /**
+     * Spec 5.6.7: the signed description of {@code path}, searched depth-first in pre-order from
+     * the top-level targets role, each role visited once, at most maxDelegations roles, a
+     * terminating role ending the search below it. Empty when no trusted role lists it.
+     */
+    public Optional<TargetFile> targetInfo(String path) throws IOException, TufException, SyncException {
+        if (!refreshed) {
+            refresh();
+        }
+        Deque<String[]> toVisit = new ArrayDeque<>();
+        toVisit.push(new String[] {"targets", "root"});
+        Set<String> visited = new HashSet<>();
+        int budget = limits.maxDelegations();
+        while (budget > 0 && !toVisit.isEmpty()) {
+            String[] next = toVisit.pop();
+            String role = next[0];
+            if (visited.contains(role)) {
+                continue; // a cycle or a diamond in the graph: each role is searched once
+            }
+            Targets t = loadTargets(role, next[1]);
+            TargetFile found = t.targets().get(path);
+            if (found != null) {
+                return Optional.of(found);
+            }
+            visited.add(role);
+            budget--;
+            List<String[]> children = new ArrayList<>();
+            if (t.succinct() != null) {
+                children.add(new String[] {t.succinct().binFor(path), role});
+            }
+            for (Delegation d : t.delegations()) {
+                if (d.covers(path)) {
+                    children.add(new String[] {d.name(), role});
+                    if (d.terminating()) {
+                        toVisit.clear(); // a terminating role: no role after it is consulted
+                        break;
+                    }
+                }
+            }
+            Collections.reverse(children);
+            children.forEach(toVisit::push);
+        }
+        if (budget == 0 && !toVisit.isEmpty()) {
+            log.accept("stopped searching for " + path + " after " + limits.maxDelegations() + " delegated roles");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Where a target is fetched from, relative to the targets base: with consistent snapshots its
+     * sha256 prefixes the file name (spec 5.7.2), each path segment percent-encoded.
+     */
+    public String remoteTargetPath(String path, TargetFile target) {
+        int slash = path.lastIndexOf('/');
+        String dir = path.substring(0, slash + 1);
+        String base = path.substring(slash + 1);
+        String name = trusted.root().consistentSnapshot() ? dir + target.sha256() + "." + base : path;
+        StringBuilder b = new StringBuilder();
+        for (String segment : name.split("/", -1)) {
+            b.append('/').append(TrustedState.encode(segment));
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,258 @@
+package org.samizdat.tuf;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The metadata a client trusts during one update, and the checks of the TUF client workflow (spec
+ * 5.2-5.6) that admit new metadata into it. It works on bytes and the update's start time, handed
+ * in (spec 5.1); fetching and persisting are the caller's. Each update method either admits the
+ * file or throws, naming the file and the rule; what was admitted before stays trusted.
+ *
+ * <p>As the spec's rollback checks require, a timestamp or snapshot from the client's own earlier
+ * state may be admitted and then found expired or superseded: it stays as the reference that the
+ * newly downloaded one must not roll back from, and the check that failed is reported.
+ */
+public final class TrustedSet {
+    private final Instant now;
+    private final boolean acceptExpired;
+    private final List<String> warnings = new ArrayList<>();
+    private Root root;
+    private Metadata rootMeta;
+    private Metadata timestampMeta;
+    private Timestamp timestamp;
+    private Metadata snapshotMeta;
+    private Snapshot snapshot;
+    private final Map<String, Targets> targets = new HashMap<>();
+    private final Map<String, Metadata> targetsMeta = new HashMap<>();
+
+    /**
+     * Spec 5.2: the trusted root, which must be signed by a threshold of its own root keys; its
+     * expiry does not matter yet (5.3.10 checks the final root).
+     *
+     * @param acceptExpired archive mode: expired metadata is admitted with a warning instead of
+     *     failing the freeze checks; every other check still applies
+     */
+    public TrustedSet(byte[] trustedRoot, Instant now, boolean acceptExpired) throws TufException {
+        this.now = now;
+        this.acceptExpired = acceptExpired;
+        Metadata m = Metadata.parse("root.json", trustedRoot, "root");
+        Root r = Root.from(m);
+        m.verifyThreshold(r.role("root"), r.keys());
+        this.root = r;
+        this.rootMeta = m;
+    }
+
+    public Root root() {
+        return root;
+    }
+
+    public Metadata rootMetadata() {
+        return rootMeta;
+    }
+
+    public Timestamp timestamp() {
+        return timestamp;
+    }
+
+    public Metadata timestampMetadata() {
+        return timestampMeta;
+    }
+
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    public Metadata snapshotMetadata() {
+        return snapshotMeta;
+    }
+
+    /** A targets role admitted in this update, or null. */
+    public Targets targets(String role) {
+        return targets.get(role);
+    }
+
+    public Metadata targetsMetadata(String role) {
+        return targetsMeta.get(role);
+    }
+
+    /** Expired files admitted in archive mode. */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    /** Spec 5.3.3-5.3.6: admits root N+1, signed by a threshold of the trusted root's keys and of its own. */
+    public Root updateRoot(String file, byte[] bytes) throws TufException {
+        if (timestamp != null) {
+            throw new IllegalStateException("root cannot change after the timestamp is loaded");
+        }
+        Metadata m = Metadata.parse(file, bytes, "root");
+        // 5.3.3: signed by a threshold of keys from the trusted root and of keys from the new root.
+        m.verifyThreshold(root.role("root"), root.keys());
+        Root next = Root.from(m);
+        m.verifyThreshold(next.role("root"), next.keys());
+        // 5.3.4: exactly one version newer, so no root is skipped or replayed.
+        if (next.version() != root.version() + 1) {
+            throw new TufException(file, "root version", "holds version " + next.version() + " where "
+                    + (root.version() + 1) + " must follow the trusted " + root.version() + " [rollback]");
+        }
+        // 5.3.5: the expiry of an intermediate root does not matter.
+        root = next;
+        rootMeta = m;
+        return next;
+    }
+
+    /**
+     * Spec 5.3.10 and 5.4: admits a timestamp. Returns false, keeping the trusted one, when the new
+     * file has the same version (5.4.3.1).
+     */
+    public boolean updateTimestamp(byte[] bytes) throws TufException {
+        if (snapshot != null) {
+            throw new IllegalStateException("the timestamp cannot change after the snapshot is loaded");
+        }
+        // 5.3.10: the final root must not be expired (freeze attack).
+        if (root.expires() != null && !now.isBefore(root.expires())) {
+            expired("root.json", root.expires());
+        }
+        Metadata m = Metadata.parse("timestamp.json", bytes, "timestamp");
+        m.verifyThreshold(root.role("timestamp"), root.keys()); // 5.4.2
+        Timestamp next = Timestamp.from(m);
+        if (timestamp != null) {
+            // 5.4.3.1: no older version than the trusted one; the same version keeps the trusted file.
+            if (next.version() < timestamp.version()) {
+                throw new TufException("timestamp.json", "rollback", "version " + next.version()
+                        + " is older than the trusted " + timestamp.version());
+            }
+            if (next.version() == timestamp.version()) {
+                return false;
+            }
+            // 5.4.3.2: the snapshot it points to is no older than the trusted one's.
+            if (next.snapshot().version() < timestamp.snapshot().version()) {
+                throw new TufException("timestamp.json", "rollback", "points to snapshot version " + next.snapshot().version()
+                        + ", older than the trusted " + timestamp.snapshot().version());
+            }
+        }
+        timestamp = next;
+        timestampMeta = m;
+        checkFinalTimestamp();
+        return true;
+    }
+
+    private void checkFinalTimestamp() throws TufException {
+        // 5.4.4: freeze attack.
+        if (timestampMeta.isExpired(now)) {
+            expired("timestamp.json", timestamp.expires());
+        }
+    }
+
+    /**
+     * Spec 5.5: admits a snapshot. {@code fromTrustedState} marks the client's own stored copy,
+     * whose hash is not compared with the timestamp (a new timestamp may point past it); its
+     * version still must match the timestamp's for it to be the final snapshot.
+     */
+    public Snapshot updateSnapshot(String file, byte[] bytes, boolean fromTrustedState) throws TufException {
+        if (timestamp == null) {
+            throw new IllegalStateException("the snapshot needs a trusted timestamp first");
+        }
+        if (!targets.isEmpty()) {
+            throw new IllegalStateException("the snapshot cannot change after targets are loaded");
+        }
+        checkFinalTimestamp();
+        MetaFile pinned = timestamp.snapshot();
+        if (!fromTrustedState) {
+            pinned.check(file, bytes); // 5.5.2: length and hashes the timestamp lists
+        }
+        Metadata m = Metadata.parse(file, bytes, "snapshot");
+        m.verifyThreshold(root.role("snapshot"), root.keys()); // 5.5.3
+        Snapshot next = Snapshot.from(m);
+        if (snapshot != null) {
+            // 5.5.5: every targets file the trusted snapshot lists is still listed, at no older version.
+            for (Map.Entry<String, MetaFile> e : snapshot.meta().entrySet()) {
+                MetaFile now = next.meta().get(e.getKey());
+                if (now == null) {
+                    throw new TufException(file, "rollback", "no longer lists " + e.getKey() + ", which the trusted snapshot lists");
+                }
+                if (now.version() < e.getValue().version()) {
+                    throw new TufException(file, "rollback", "lists " + e.getKey() + " version " + now.version()
+                            + ", older than the trusted " + e.getValue().version());
+                }
+            }
+        }
+        snapshot = next;
+        snapshotMeta = m;
+        checkFinalSnapshot(file);
+        return next;
+    }
+
+    private void checkFinalSnapshot(String file) throws TufException {
+        // 5.5.6: freeze attack.
+        if (snapshotMeta.isExpired(now)) {
+            expired(file, snapshot.expires());
+        }
+        // 5.5.4: the version the timestamp lists (mix-and-match).
+        if (snapshot.version() != timestamp.snapshot().version()) {
+            throw new TufException(file, "version matches timestamp", "holds version " + snapshot.version()
+                    + " but the timestamp lists " + timestamp.snapshot().version());
+        }
+    }
+
+    /**
+     * Spec 5.6: admits a targets role ({@code "targets"} with delegator {@code "root"}, or a
+     * delegated role with the targets role that delegates to it, already admitted).
+     */
+    public Targets updateTargets(String file, byte[] bytes, String role, String delegator) throws TufException {
+        if (snapshot == null) {
+            throw new IllegalStateException("targets need a trusted snapshot first");
+        }
+        checkFinalSnapshot("snapshot.json");
+        RoleKeys keys;
+        Map<String, Key> keyMap;
+        if (delegator.equals("root")) {
+            keys = root.role(role);
+            keyMap = root.keys();
+        } else {
+            Targets parent = targets.get(delegator);
+            if (parent == null) {
+                throw new IllegalStateException(delegator + " must be loaded before the roles it delegates to");
+            }
+            keys = parent.keysForChild(role);
+            keyMap = parent.delegationKeys();
+        }
+        if (keys == null) {
+            throw new TufException(file, "delegation", delegator + " does not delegate to " + role);
+        }
+        MetaFile pinned = snapshot.meta().get(role + ".json");
+        if (pinned == null) {
+            throw new TufException(file, "snapshot completeness", "the snapshot does not list " + role + ".json");
+        }
+        pinned.check(file, bytes); // 5.6.2
+        Metadata m = Metadata.parse(file, bytes, "targets");
+        m.verifyThreshold(keys, keyMap); // 5.6.3
+        // 5.6.4: the version the snapshot lists (mix-and-match, rollback).
+        if (m.version() != pinned.version()) {
+            throw new TufException(file, "version matches snapshot", "holds version " + m.version()
+                    + " but the snapshot lists " + pinned.version());
+        }
+        // 5.6.5: freeze attack.
+        if (m.isExpired(now)) {
+            expired(file, m.expires());
+        }
+        Targets t = Targets.from(m);
+        targets.put(role, t);
+        targetsMeta.put(role, m);
+        return t;
+    }
+
+    private void expired(String file, Instant expires) throws TufException {
+        if (!acceptExpired) {
+            throw new TufException(file, "freeze", "expired " + TufTime.format(expires));
+        }
+        String w = file + " expired " + TufTime.format(expires);
+        if (!warnings.contains(w)) {
+            warnings.add(w);
+        }
+    }
+}
