@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
  */
 public final class StaticServer implements AutoCloseable {
     private final HttpServer server;
+    private final java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public StaticServer(Path root) throws IOException {
         this(root, java.time.Duration.ZERO);
@@ -29,6 +30,7 @@ public final class StaticServer implements AutoCloseable {
         server.createContext("/", exchange -> {
             try (exchange) {
                 String path = URI.create(exchange.getRequestURI().getRawPath()).getPath();
+                requests.add(exchange.getRequestURI().getRawPath());
                 Path file = base.resolve(path.substring(1)).normalize();
                 if (!exchange.getRequestMethod().equals("GET") || !file.startsWith(base) || !Files.isRegularFile(file)) {
                     exchange.sendResponseHeaders(404, -1);
@@ -50,6 +52,11 @@ public final class StaticServer implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    /** The raw paths requested so far, in order. */
+    public java.util.List<String> requests() {
+        return java.util.List.copyOf(requests);
     }
 
     public String url() {
