@@ -17,7 +17,7 @@ import org.samizdat.archive.Hex;
 /**
  * The signing schemes a TUF client meets in other publishers' metadata (securesystemslib's key
  * formats): {@code ed25519} with a hex public key, {@code ecdsa-sha2-nistp256}/{@code -nistp384}
- * and {@code rsassa-pss-sha256}/{@code rsa-pkcs1v15-sha256} with a PEM SubjectPublicKeyInfo, all
+ * and {@code rsassa-pss-sha256/384/512}/{@code rsa-pkcs1v15-sha256} with a PEM SubjectPublicKeyInfo, all
  * verified by the JDK's own providers. Signatures are hex; ECDSA signatures are DER.
  */
 public enum SigningScheme {
@@ -25,6 +25,8 @@ public enum SigningScheme {
     ECDSA_P256("ecdsa", "ecdsa-sha2-nistp256"),
     ECDSA_P384("ecdsa", "ecdsa-sha2-nistp384"),
     RSA_PSS_SHA256("rsa", "rsassa-pss-sha256"),
+    RSA_PSS_SHA384("rsa", "rsassa-pss-sha384"),
+    RSA_PSS_SHA512("rsa", "rsassa-pss-sha512"),
     RSA_PKCS1_SHA256("rsa", "rsa-pkcs1v15-sha256");
 
     private final String keytype;
@@ -61,10 +63,13 @@ public enum SigningScheme {
         byte[] sig = Hex.decode(sigHex.toLowerCase(java.util.Locale.ROOT));
         try {
             return switch (this) {
-                case ED25519 -> Hex.isLowerHex(publicValue, 64) && Ed25519.verify(Hex.decode(publicValue), message, sig);
+                case ED25519 -> publicValue.startsWith("-----BEGIN") ? jca(publicValue, "Ed25519", "Ed25519", message, sig)
+                        : Hex.isLowerHex(publicValue, 64) && Ed25519.verify(Hex.decode(publicValue), message, sig);
                 case ECDSA_P256 -> ecdsa(publicValue, 256, "SHA256withECDSA", message, sig);
                 case ECDSA_P384 -> ecdsa(publicValue, 384, "SHA384withECDSA", message, sig);
-                case RSA_PSS_SHA256 -> rsaPss(publicValue, message, sig);
+                case RSA_PSS_SHA256 -> rsaPss(publicValue, "SHA-256", MGF1ParameterSpec.SHA256, 32, message, sig);
+                case RSA_PSS_SHA384 -> rsaPss(publicValue, "SHA-384", MGF1ParameterSpec.SHA384, 48, message, sig);
+                case RSA_PSS_SHA512 -> rsaPss(publicValue, "SHA-512", MGF1ParameterSpec.SHA512, 64, message, sig);
                 case RSA_PKCS1_SHA256 -> rsa(publicValue, "SHA256withRSA", null, message, sig);
             };
         } catch (GeneralSecurityException | IllegalArgumentException e) {
@@ -85,14 +90,22 @@ public enum SigningScheme {
         return s.verify(sig);
     }
 
-    private static boolean rsaPss(String pem, byte[] message, byte[] sig) throws GeneralSecurityException {
+    private static boolean jca(String pem, String keyAlgorithm, String algorithm, byte[] message, byte[] sig)
+            throws GeneralSecurityException {
+        Signature s = Signature.getInstance(algorithm);
+        s.initVerify(KeyFactory.getInstance(keyAlgorithm).generatePublic(new X509EncodedKeySpec(pem(pem))));
+        s.update(message);
+        return s.verify(sig);
+    }
+
+    private static boolean rsaPss(String pem, String digest, MGF1ParameterSpec mgf, int digestLength, byte[] message, byte[] sig)
+            throws GeneralSecurityException {
         RSAPublicKey key = rsaKey(pem);
         // securesystemslib signs with a salt as long as the digest and verifies with any salt length
         // (PSS.AUTO); the JDK needs the length named, so the two lengths signers use are tried.
         int emLen = (key.getModulus().bitLength() + 6) / 8;
-        for (int salt : new int[] {32, emLen - 32 - 2}) {
-            if (salt >= 0 && rsa(pem, "RSASSA-PSS", new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, salt, 1),
-                    message, sig)) {
+        for (int salt : new int[] {digestLength, emLen - digestLength - 2}) {
+            if (salt >= 0 && rsa(pem, "RSASSA-PSS", new PSSParameterSpec(digest, "MGF1", mgf, salt, 1), message, sig)) {
                 return true;
             }
         }
