@@ -17,14 +17,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.samizdat.archive.TargetPath;
-import org.samizdat.repo.Progress;
 import org.samizdat.tuf.TargetFile;
 import org.samizdat.tuf.TufException;
 
 /**
- * Downloads one document with full TUF verification from a list of mirrors: metadata from the
- * first mirror that gives a valid, fresh version (kept in a per-archive cache, so rollbacks are
- * caught across runs), then the document itself, hedged to the next mirror when the first is
+ * Downloads one document with full TUF verification from a list of mirrors: metadata through the
+ * {@link TufClient} workflow from the first mirror that gives a valid, fresh version (its trusted
+ * state kept per archive in the cache, so rollbacks and freezes are caught across runs), then the document itself, hedged to the next mirror when the first is
  * slow and failed over on any error. Only verified bytes ever reach the output file.
  */
 public final class Fetcher {
@@ -56,23 +55,36 @@ public final class Fetcher {
             throw new SyncException(SyncException.Kind.LOCAL, "\"" + path + "\" is not a document path: "
                     + TargetPath.problem(path).get(), null);
         }
-        Path metadataDir = cache.resolve("public");
         List<String> errors = new ArrayList<>();
         boolean lied = false;
-        MirrorSync synced = null;
+        TargetFile target = null;
+        List<String> warnings = List.of();
         String from = null;
         for (String url : mirrors) {
             try {
-                Files.createDirectories(metadataDir.resolve("metadata"));
-                MirrorSync s = new MirrorSync(metadataDir, new Upstream(url, timeout), trust, clock, 1, Progress.NONE).metadataOnly();
-                if (staleOk) {
-                    s.acceptExpired();
+                TrustedState state = new TrustedState(cache.resolve("trusted"));
+                if (state.read("root").isEmpty()) {
+                    state.write("root", initialRoot(url));
                 }
-                s.sync();
-                synced = s;
+                // the TUF client workflow against this mirror, from what earlier runs verified
+                TufClient client = new TufClient(state, new Upstream(url + "/metadata", timeout), clock.instant(), staleOk,
+                        TufClient.Limits.DEFAULT, line -> { });
+                Optional<TargetFile> found = client.targetInfo(path);
+                if (found.isEmpty()) {
+                    throw new SyncException(SyncException.Kind.LOCAL, "the archive has no document " + path, null);
+                }
+                target = found.get();
+                warnings = client.trusted().warnings();
                 from = url;
                 break;
+            } catch (TufException e) {
+                lied = true;
+                errors.add("upstream " + url + ": " + e.getMessage());
+                log.accept("mirror failed, trying the next: upstream " + url + ": " + e.getMessage());
             } catch (SyncException e) {
+                if (e.kind() == SyncException.Kind.LOCAL) {
+                    throw e;
+                }
                 lied |= e.kind() == SyncException.Kind.VERIFICATION;
                 errors.add(e.getMessage());
                 log.accept("mirror failed, trying the next: " + e.getMessage());
@@ -80,26 +92,30 @@ public final class Fetcher {
                 errors.add(url + ": " + e.getMessage());
             }
         }
-        if (synced == null) {
+        if (target == null) {
             throw new SyncException(lied ? SyncException.Kind.VERIFICATION : SyncException.Kind.UNREACHABLE,
                     "no mirror gave a valid version:\n  " + String.join("\n  ", errors), null);
-        }
-        TargetFile target;
-        try {
-            Optional<TargetFile> found = synced.find(path);
-            if (found.isEmpty()) {
-                throw new SyncException(SyncException.Kind.LOCAL, "the archive has no document " + path, null);
-            }
-            target = found.get();
-        } catch (IOException | TufException e) {
-            throw new SyncException(SyncException.Kind.LOCAL, "cannot read the cached metadata: " + e.getMessage(), e);
         }
         List<String> order = new ArrayList<>();
         order.add(from);
         mirrors.stream().filter(m -> !m.equals(order.get(0))).forEach(order::add);
         String file = "/targets/" + new TargetPath(path).hashedName(target.sha256());
         String winner = download(file, target, order, out, errors);
-        return new Outcome(winner, target.length(), synced.warnings());
+        return new Outcome(winner, target.length(), warnings);
+    }
+
+    /** The root this archive starts from: the given file, or the mirror's 1.root.json if it has the trusted fingerprint. */
+    private byte[] initialRoot(String url) throws SyncException, TufException {
+        if (trust.rootFile() != null) {
+            return trust.rootFile();
+        }
+        byte[] first = new Upstream(url, timeout).get("/metadata/1.root.json", TufClient.Limits.DEFAULT.rootMax())
+                .orElseThrow(() -> new TufException("1.root.json", "file present", "the mirror has no metadata/1.root.json"));
+        if (!trust.accepts(first)) {
+            throw new TufException("1.root.json", "trusted root", "has fingerprint " + org.samizdat.archive.Sha256.hex(first)
+                    + ", not the trusted " + trust.fingerprint());
+        }
+        return first;
     }
 
     /** Races mirrors: the next one starts when the current one fails or has not finished within the hedge delay. */

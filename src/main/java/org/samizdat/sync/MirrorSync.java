@@ -20,19 +20,17 @@ import org.samizdat.archive.Sha256;
 import org.samizdat.archive.TargetPath;
 import org.samizdat.repo.Parallel;
 import org.samizdat.repo.Progress;
-import org.samizdat.repo.RootChain;
 import org.samizdat.store.FileStore;
 import org.samizdat.tuf.Delegation;
 import org.samizdat.tuf.Key;
 import org.samizdat.tuf.MetaFile;
-import org.samizdat.tuf.Metadata;
 import org.samizdat.tuf.RoleKeys;
-import org.samizdat.tuf.Root;
 import org.samizdat.tuf.Snapshot;
 import org.samizdat.tuf.SuccinctRoles;
 import org.samizdat.tuf.TargetFile;
 import org.samizdat.tuf.Targets;
 import org.samizdat.tuf.Timestamp;
+import org.samizdat.tuf.TrustedSet;
 import org.samizdat.tuf.TufException;
 
 /**
@@ -77,9 +75,6 @@ public final class MirrorSync {
     private final Trust trust;
     private final Clock clock;
     private final int parallelism;
-    private boolean documentsToo = true;
-    private boolean acceptExpired;
-    private final List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Progress progress;
 
     public MirrorSync(Path publicDir, Upstream upstream, Trust trust, Clock clock, int parallelism, Progress progress) {
@@ -89,33 +84,6 @@ public final class MirrorSync {
         this.clock = clock;
         this.parallelism = Math.max(1, parallelism);
         this.progress = progress;
-    }
-
-    /** Syncs metadata only (what {@code fetch} needs before it downloads one document). */
-    public MirrorSync metadataOnly() {
-        this.documentsToo = false;
-        return this;
-    }
-
-    /**
-     * Archive mode: expired metadata is accepted with a warning (signatures, versions and hashes
-     * are still verified), for reading an archive whose publisher has stopped re-signing.
-     */
-    public MirrorSync acceptExpired() {
-        this.acceptExpired = true;
-        return this;
-    }
-
-    /** Warnings of the last sync (expired metadata accepted in archive mode). */
-    public List<String> warnings() {
-        return List.copyOf(warnings);
-    }
-
-    private void expired(String file, Instant expires) throws SyncException {
-        if (!acceptExpired) {
-            throw lie(file + " expired " + expires + "; keeping the version this mirror has [freeze]");
-        }
-        warnings.add(file + " expired " + expires);
     }
 
     private SyncException lie(String detail) {
@@ -130,64 +98,64 @@ public final class MirrorSync {
         Instant now = clock.instant(); // spec 5.1: one fixed start time for every expiry check
         Map<String, byte[]> toWrite = new LinkedHashMap<>();
         try {
-            Root root = trustedRoot(toWrite);
-            // Timestamp (spec 5.4)
-            String tsName = "timestamp.json";
-            byte[] tsBytes = upstream.get("/metadata/" + tsName, TIMESTAMP_MAX)
+            TrustedSet trusted = trustedRoot(now, toWrite);
+            if (!trusted.root().consistentSnapshot()) {
+                throw lie("root.json has consistent_snapshot false; a mirror copies consistent snapshots only [consistent snapshot]");
+            }
+            // Spec 5.4, with this mirror's own timestamp as the reference a new one must not roll back from
+            // (ignored when it no longer verifies: the timestamp keys were rotated, spec 5.3.11).
+            Optional<byte[]> localTs = local.get("metadata/timestamp.json");
+            if (localTs.isPresent()) {
+                try {
+                    trusted.updateTimestamp(localTs.get());
+                } catch (TufException e) {
+                    // expired or re-keyed: still the rollback reference when it was admitted
+                }
+            }
+            Timestamp before = trusted.timestamp();
+            byte[] tsBytes = upstream.get("/metadata/timestamp.json", TIMESTAMP_MAX)
                     .orElseThrow(() -> lie("has no metadata/timestamp.json"));
-            Metadata tsMeta = Metadata.parse(tsName, tsBytes, "timestamp");
-            tsMeta.verifyThreshold(root.role("timestamp"), root.keys());
-            Timestamp ts = Timestamp.from(tsMeta);
-            Timestamp localTs = readLocalTimestamp();
-            if (localTs != null) {
-                if (ts.version() < localTs.version()) {
-                    throw lie("timestamp.json version " + ts.version() + " is older than the " + localTs.version()
-                            + " this mirror has [rollback]");
+            if (!trusted.updateTimestamp(tsBytes)) {
+                // the same version as this mirror's: nothing new unless the root changed
+                if (trusted.timestampMetadata().isExpired(now)) {
+                    throw lie("timestamp.json expired " + trusted.timestamp().expires() + "; keeping the version this mirror has [freeze]");
                 }
-                if (ts.snapshot().version() < localTs.snapshot().version()) {
-                    throw lie("timestamp.json points to snapshot " + ts.snapshot().version() + ", older than "
-                            + localTs.snapshot().version() + " [rollback]");
-                }
-                if (ts.version() == localTs.version() && toWrite.isEmpty() && (acceptExpired || !tsMeta.isExpired(now))) {
-                    return new Result(false, ts.version(), ts.snapshot().version(), 0, 0, tsMeta.isExpired(now));
+                if (toWrite.isEmpty()) {
+                    return new Result(false, before.version(), before.snapshot().version(), 0, 0, false);
                 }
             }
-            warnings.clear();
-            if (tsMeta.isExpired(now)) {
-                expired("timestamp.json", ts.expires());
-            }
-            // Snapshot (spec 5.5)
-            String snapName = ts.snapshot().version() + ".snapshot.json";
-            byte[] snapBytes = fetchMeta(snapName, ts.snapshot().length() != null ? ts.snapshot().length() : SNAPSHOT_MAX);
-            checkPinned(snapName, snapBytes, ts.snapshot());
-            Metadata snapMeta = Metadata.parse(snapName, snapBytes, "snapshot");
-            snapMeta.verifyThreshold(root.role("snapshot"), root.keys());
-            if (snapMeta.version() != ts.snapshot().version()) {
-                throw lie(snapName + " holds version " + snapMeta.version() + " [version matches timestamp]");
-            }
-            if (snapMeta.isExpired(now)) {
-                expired(snapName, snapMeta.expires());
-            }
-            Snapshot snap = Snapshot.from(snapMeta);
-            Snapshot localSnap = readLocalSnapshot(localTs);
-            if (localSnap != null) {
-                for (Map.Entry<String, MetaFile> e : localSnap.meta().entrySet()) {
-                    MetaFile next = snap.meta().get(e.getKey());
-                    if (next == null || next.version() < e.getValue().version()) {
-                        throw lie(snapName + " drops or rolls back " + e.getKey() + " [rollback]");
+            Timestamp ts = trusted.timestamp();
+            // Spec 5.5, with this mirror's snapshot as the rollback reference
+            if (before != null) {
+                String mine = before.snapshot().version() + ".snapshot.json";
+                Optional<byte[]> b = local.get("metadata/" + mine);
+                if (b.isPresent()) {
+                    try {
+                        trusted.updateSnapshot(mine, b.get(), true);
+                    } catch (TufException e) {
+                        // superseded by the new timestamp: it stays the reference for 5.5.5
                     }
                 }
             }
+            String snapName = ts.snapshot().version() + ".snapshot.json";
+            byte[] snapBytes = null;
+            if (trusted.snapshot() == null || trusted.snapshot().version() != ts.snapshot().version()) {
+                snapBytes = fetchMeta(snapName, ts.snapshot().length() != null ? ts.snapshot().length() : SNAPSHOT_MAX);
+                trusted.updateSnapshot(snapName, snapBytes, false);
+            }
+            Snapshot snap = trusted.snapshot();
             // Targets and delegations (spec 5.6), then documents (5.7)
             List<Pending> documents = new ArrayList<>();
-            walk(root, snap, now, toWrite, documents);
-            toWrite.put(snapName, snapBytes);
-            long bytes = documentsToo ? downloadAll(documents) : 0;
+            walk(trusted, toWrite, documents);
+            if (snapBytes != null) {
+                toWrite.put(snapName, snapBytes);
+            }
+            long bytes = downloadAll(documents);
             // Visible at last: metadata in order, timestamp.json last (Debian's two-stage rule).
             for (Map.Entry<String, byte[]> e : toWrite.entrySet()) {
                 local.put("metadata/" + e.getKey(), e.getValue());
             }
-            local.put("metadata/" + tsName, tsBytes);
+            local.put("metadata/timestamp.json", tsBytes);
             return new Result(true, ts.version(), snap.version(), documents.size(), bytes, false);
         } catch (TufException e) {
             throw lie(e);
@@ -196,41 +164,42 @@ public final class MirrorSync {
         }
     }
 
-    private Root trustedRoot(Map<String, byte[]> toWrite) throws SyncException, IOException, TufException {
-        Root trusted;
+    /**
+     * Spec 5.2-5.3: the first root (this mirror's, or the upstream's when it has the trusted
+     * fingerprint), every newer root this mirror holds, then each N+1.root.json the upstream has.
+     */
+    private TrustedSet trustedRoot(Instant now, Map<String, byte[]> toWrite) throws SyncException, IOException, TufException {
         Optional<byte[]> localFirst = local.get("metadata/1.root.json");
+        byte[] first;
         if (localFirst.isPresent()) {
             if (!trust.accepts(localFirst.get())) {
                 throw new SyncException(SyncException.Kind.LOCAL, "this mirror holds an archive with another root"
                         + " fingerprint (" + Sha256.hex(localFirst.get()) + "); use an empty directory", null);
             }
-            trusted = RootChain.walk(local).getLast();
+            first = localFirst.get();
         } else {
-            byte[] first = upstream.get("/metadata/1.root.json", ROOT_MAX).orElseThrow(() -> lie("has no metadata/1.root.json"));
+            first = upstream.get("/metadata/1.root.json", ROOT_MAX).orElseThrow(() -> lie("has no metadata/1.root.json"));
             if (!trust.accepts(first)) {
                 throw lie("1.root.json has fingerprint " + Sha256.hex(first) + ", not the trusted one [trusted root]");
             }
-            Metadata m = Metadata.parse("1.root.json", first, "root");
-            trusted = Root.from(m);
-            m.verifyThreshold(trusted.role("root"), trusted.keys());
             toWrite.put("1.root.json", first);
+        }
+        TrustedSet trusted = new TrustedSet(first, now, false);
+        for (long n = 2; ; n++) {
+            Optional<byte[]> mine = local.get("metadata/" + n + ".root.json");
+            if (mine.isEmpty()) {
+                break;
+            }
+            trusted.updateRoot(n + ".root.json", mine.get());
         }
         // Spec 5.3: follow N+1.root.json until it is absent, each signed by the old and the new keys.
         for (int i = 0; i < MAX_ROOT_ROTATIONS; i++) {
-            long n = trusted.version() + 1;
-            String name = n + ".root.json";
+            String name = (trusted.root().version() + 1) + ".root.json";
             Optional<byte[]> next = upstream.get("/metadata/" + name, ROOT_MAX);
             if (next.isEmpty()) {
                 break;
             }
-            Metadata m = Metadata.parse(name, next.get(), "root");
-            m.verifyThreshold(trusted.role("root"), trusted.keys());
-            Root candidate = Root.from(m);
-            m.verifyThreshold(candidate.role("root"), candidate.keys());
-            if (candidate.version() != n) {
-                throw lie(name + " holds version " + candidate.version() + " [root version]");
-            }
-            trusted = candidate;
+            trusted.updateRoot(name, next.get());
             toWrite.put(name, next.get());
         }
         return trusted;
@@ -240,29 +209,7 @@ public final class MirrorSync {
         return upstream.get("/metadata/" + name, max).orElseThrow(() -> lie("has no metadata/" + name));
     }
 
-    private void checkPinned(String name, byte[] bytes, MetaFile pinned) throws SyncException {
-        if (pinned.length() != null && pinned.length() != bytes.length) {
-            throw lie(name + " is " + bytes.length + " bytes, signed as " + pinned.length() + " [length matches parent]");
-        }
-        if (pinned.sha256() != null && !pinned.sha256().equals(Sha256.hex(bytes))) {
-            throw lie(name + " differs from the sha256 its parent signed [hash matches parent]");
-        }
-    }
-
-    private Timestamp readLocalTimestamp() throws IOException, TufException {
-        Optional<byte[]> b = local.get("metadata/timestamp.json");
-        return b.isEmpty() ? null : Timestamp.from(Metadata.parse("timestamp.json", b.get(), "timestamp"));
-    }
-
-    private Snapshot readLocalSnapshot(Timestamp ts) throws IOException, TufException {
-        if (ts == null) {
-            return null;
-        }
-        String name = ts.snapshot().version() + ".snapshot.json";
-        Optional<byte[]> b = local.get("metadata/" + name);
-        return b.isEmpty() ? null : Snapshot.from(Metadata.parse(name, b.get(), "snapshot"));
-    }
-
+    /** A role still to verify, with the keys its delegator lists for it and the delegations above it. */
     private record Visit(String role, RoleKeys keys, Map<String, Key> keyMap, List<Delegation> chain, SuccinctRoles bins) {
     }
 
@@ -270,33 +217,30 @@ public final class MirrorSync {
     private record Pending(String file, TargetFile target) {
     }
 
-    private void walk(Root root, Snapshot snap, Instant now, Map<String, byte[]> toWrite, List<Pending> documents)
+    /**
+     * Verifies every targets role the snapshot lists that this mirror does not yet hold (spec 5.6,
+     * breadth-first over the whole delegation graph, each role once), and lists the documents of
+     * the new ones. Roles this mirror holds at the listed version are verified again from disk.
+     */
+    private void walk(TrustedSet trusted, Map<String, byte[]> toWrite, List<Pending> documents)
             throws SyncException, IOException, TufException {
+        Snapshot snap = trusted.snapshot();
         Set<String> visited = new HashSet<>();
         Deque<Visit> queue = new ArrayDeque<>();
-        queue.add(new Visit("targets", root.role("targets"), root.keys(), List.of(), null));
+        queue.add(new Visit("targets", trusted.root().role("targets"), trusted.root().keys(), List.of(), null));
         while (!queue.isEmpty()) {
             Visit v = queue.poll();
             if (!visited.add(v.role()) || visited.size() > MAX_ROLES) {
                 continue;
             }
-            long version = snap.versionOf(v.role());
-            if (version < 0) {
+            MetaFile pinned = snap.meta().get(v.role() + ".json");
+            if (pinned == null) {
                 throw lie(snap.version() + ".snapshot.json does not list " + v.role() + ".json [snapshot completeness]");
             }
-            String name = version + "." + v.role() + ".json";
+            String name = pinned.version() + "." + v.role() + ".json";
             Optional<byte[]> have = local.get("metadata/" + name);
-            byte[] bytes = have.isPresent() ? have.get() : fetchMeta(name, TARGETS_MAX);
-            checkPinned(name, bytes, snap.meta().get(v.role() + ".json"));
-            Metadata m = Metadata.parse(name, bytes, "targets");
-            m.verifyThreshold(v.keys(), v.keyMap());
-            if (m.version() != version) {
-                throw lie(name + " holds version " + m.version() + " [version matches snapshot]");
-            }
-            if (m.isExpired(now)) {
-                expired(name, m.expires());
-            }
-            Targets t = Targets.from(m);
+            byte[] bytes = have.isPresent() ? have.get() : fetchMeta(name, pinned.length() != null ? pinned.length() : TARGETS_MAX);
+            Targets t = trusted.verifyTargets(name, bytes, v.role(), v.keys(), v.keyMap());
             if (have.isEmpty()) {
                 toWrite.put(name, bytes);
                 for (Map.Entry<String, TargetFile> e : t.targets().entrySet()) {
@@ -354,47 +298,5 @@ public final class MirrorSync {
             throw f;
         }
         return bytes.get();
-    }
-
-    /**
-     * The signed description of one target, found by walking the delegations that cover its path
-     * (pre-order, as the spec's target search does) in the metadata this node holds and trusts.
-     */
-    public Optional<TargetFile> find(String path) throws IOException, TufException {
-        Root root = RootChain.walk(local).getLast();
-        Timestamp ts = readLocalTimestamp();
-        Snapshot snap = readLocalSnapshot(ts);
-        if (snap == null) {
-            return Optional.empty();
-        }
-        return find(path, snap, "targets", 0);
-    }
-
-    private Optional<TargetFile> find(String path, Snapshot snap, String role, int depth) throws IOException, TufException {
-        if (depth > 32) {
-            return Optional.empty(); // spec: bounded delegation depth
-        }
-        String name = snap.versionOf(role) + "." + role + ".json";
-        Optional<byte[]> bytes = local.get("metadata/" + name);
-        if (bytes.isEmpty()) {
-            return Optional.empty();
-        }
-        Targets t = Targets.from(Metadata.parse(name, bytes.get(), "targets"));
-        TargetFile f = t.targets().get(path);
-        if (f != null) {
-            return Optional.of(f);
-        }
-        if (t.succinct() != null) {
-            return find(path, snap, t.succinct().binFor(path), depth + 1);
-        }
-        for (Delegation d : t.delegations()) {
-            if (d.covers(path)) {
-                Optional<TargetFile> found = find(path, snap, d.name(), depth + 1);
-                if (found.isPresent() || d.terminating()) {
-                    return found;
-                }
-            }
-        }
-        return Optional.empty();
     }
 }

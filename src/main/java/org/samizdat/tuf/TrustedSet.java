@@ -27,7 +27,6 @@ public final class TrustedSet {
     private Metadata snapshotMeta;
     private Snapshot snapshot;
     private final Map<String, Targets> targets = new HashMap<>();
-    private final Map<String, Metadata> targetsMeta = new HashMap<>();
 
     /**
      * Spec 5.2: the trusted root, which must be signed by a threshold of its own root keys; its
@@ -73,10 +72,6 @@ public final class TrustedSet {
     /** A targets role admitted in this update, or null. */
     public Targets targets(String role) {
         return targets.get(role);
-    }
-
-    public Metadata targetsMetadata(String role) {
-        return targetsMeta.get(role);
     }
 
     /** Expired files admitted in archive mode. */
@@ -204,10 +199,6 @@ public final class TrustedSet {
      * delegated role with the targets role that delegates to it, already admitted).
      */
     public Targets updateTargets(String file, byte[] bytes, String role, String delegator) throws TufException {
-        if (snapshot == null) {
-            throw new IllegalStateException("targets need a trusted snapshot first");
-        }
-        checkFinalSnapshot("snapshot.json");
         RoleKeys keys;
         Map<String, Key> keyMap;
         if (delegator.equals("root")) {
@@ -224,6 +215,22 @@ public final class TrustedSet {
         if (keys == null) {
             throw new TufException(file, "delegation", delegator + " does not delegate to " + role);
         }
+        Targets t = verifyTargets(file, bytes, role, keys, keyMap);
+        targets.put(role, t);
+        return t;
+    }
+
+    /**
+     * Spec 5.6.2-5.6.5 for a targets role whose keys the caller read from the role that delegates
+     * to it, without keeping it: for a walk over a whole delegation graph (a mirror copying every
+     * role), which needs each role only until its children are verified.
+     */
+    public Targets verifyTargets(String file, byte[] bytes, String role, RoleKeys keys, Map<String, Key> keyMap)
+            throws TufException {
+        if (snapshot == null) {
+            throw new IllegalStateException("targets need a trusted snapshot first");
+        }
+        checkFinalSnapshot("snapshot.json");
         MetaFile pinned = snapshot.meta().get(role + ".json");
         if (pinned == null) {
             throw new TufException(file, "snapshot completeness", "the snapshot does not list " + role + ".json");
@@ -240,10 +247,7 @@ public final class TrustedSet {
         if (m.isExpired(now)) {
             expired(file, m.expires());
         }
-        Targets t = Targets.from(m);
-        targets.put(role, t);
-        targetsMeta.put(role, m);
-        return t;
+        return Targets.from(m);
     }
 
     private void expired(String file, Instant expires) throws TufException {
