@@ -102,7 +102,7 @@ public final class Checker {
             }
             String snapFile = snapVersion + ".snapshot.json";
             byte[] snapBytes = Head.read(store, snapFile);
-            Hashes.checkMeta(snapFile, snapBytes, ts.snapshot());
+            ts.snapshot().check(snapFile, snapBytes);
             Metadata snapMeta = Metadata.parse(snapFile, snapBytes, "snapshot");
             snapMeta.verifyThreshold(root.role("snapshot"), root.keys());
             if (snapMeta.version() != snapVersion) {

@@ -29,7 +29,7 @@ public record Head(Root root, int rootCount, Metadata timestampMeta, Timestamp t
         Timestamp ts = Timestamp.from(tsMeta);
         String snapFile = ts.snapshot().version() + ".snapshot.json";
         byte[] snapBytes = read(store, snapFile);
-        Hashes.checkMeta(snapFile, snapBytes, ts.snapshot());
+        ts.snapshot().check(snapFile, snapBytes);
         Metadata snapMeta = Metadata.parse(snapFile, snapBytes, "snapshot");
         snapMeta.verifyThreshold(root.role("snapshot"), root.keys());
         Snapshot snap = Snapshot.from(snapMeta);
@@ -46,7 +46,7 @@ public record Head(Root root, int rootCount, Metadata timestampMeta, Timestamp t
         }
         String file = v + "." + role + ".json";
         byte[] bytes = read(store, file);
-        Hashes.checkMeta(file, bytes, snap.meta().get(role + ".json"));
+        snap.meta().get(role + ".json").check(file, bytes);
         Metadata m = Metadata.parse(file, bytes, "targets");
         m.verifyThreshold(keys, keyMap);
         if (m.version() != v) {
