@@ -233,6 +233,12 @@ public final class MirrorSync {
             if (!visited.add(v.role()) || visited.size() > MAX_ROLES) {
                 continue;
             }
+            // A mirror serves each role under its own name: one that is not a plain file name
+            // (a '/', "..", a NUL, a non-ASCII look-alike) could name another file, so it is refused.
+            if (!v.role().matches("[A-Za-z0-9_][A-Za-z0-9._-]{0,199}")) {
+                throw lie("the delegations name a role \"" + v.role().replace("\0", "\\0")
+                        + "\", which is not a plain file name [role name]");
+            }
             MetaFile pinned = snap.meta().get(v.role() + ".json");
             if (pinned == null) {
                 throw lie(snap.version() + ".snapshot.json does not list " + v.role() + ".json [snapshot completeness]");

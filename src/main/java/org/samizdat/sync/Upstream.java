@@ -20,6 +20,15 @@ import org.samizdat.archive.Sha256;
  * returns is trusted: callers verify every byte against signed metadata before using it.
  */
 public final class Upstream implements Remote {
+    /** The slowest body a reader waits for: below this rate, a transfer is a slow-retrieval attack. */
+    static final long MIN_BYTES_PER_SECOND = 16_384;
+    /** Closes bodies whose deadline has passed; shared, one daemon thread. */
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "samizdat-upstream-deadline");
+                t.setDaemon(true);
+                return t;
+            });
     private final URI base;
     private final HttpClient http;
     private final Duration timeout;
@@ -43,12 +52,13 @@ public final class Upstream implements Remote {
     @Override
     public Optional<byte[]> get(String path, long maxLength) throws SyncException {
         HttpResponse<InputStream> r = send(path);
-        try (InputStream in = r.body()) {
+        Deadline deadline = new Deadline(r.body(), maxLength);
+        try (InputStream in = r.body(); deadline) {
             if (r.statusCode() == 404 || r.statusCode() == 403 || r.statusCode() == 410) {
                 return Optional.empty();
             }
             if (r.statusCode() != 200) {
-                throw new SyncException(SyncException.Kind.UNREACHABLE, url() + path + ": HTTP " + r.statusCode(), null);
+                throw new SyncException(SyncException.Kind.UNREACHABLE, url() + path + ": " + status(r), null);
             }
             byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxLength + 1));
             if (b.length > maxLength) {
@@ -57,7 +67,55 @@ public final class Upstream implements Remote {
             }
             return Optional.of(b);
         } catch (IOException e) {
-            throw new SyncException(SyncException.Kind.UNREACHABLE, url() + path + ": " + describe(e), e);
+            throw deadline.passed() ? slow(path, deadline) : new SyncException(SyncException.Kind.UNREACHABLE, url() + path + ": " + describe(e), e);
+        }
+    }
+
+    /** A status line for an error, saying why a redirect is not followed. */
+    private static String status(HttpResponse<?> r) {
+        int code = r.statusCode();
+        if (code >= 300 && code < 400) {
+            return "HTTP " + code + " to " + r.headers().firstValue("Location").orElse("nowhere")
+                    + "; redirects are not followed, every mirror is asked directly [no redirects]";
+        }
+        return "HTTP " + code + (code >= 500 ? " [server error]" : " [HTTP error]");
+    }
+
+    private SyncException slow(String path, Deadline d) {
+        return new SyncException(SyncException.Kind.UNREACHABLE, url() + path + ": not finished within " + d.budget.toSeconds()
+                + " s (slower than " + MIN_BYTES_PER_SECOND / 1024 + " KB/s) [slow retrieval]", null);
+    }
+
+    /**
+     * A whole-body deadline (spec: protect against slow retrieval, "endless data" and drip-feeding):
+     * the connect timeout plus the time the expected length takes at {@link #MIN_BYTES_PER_SECOND};
+     * when it passes, the body is closed, which ends a blocked read.
+     */
+    private final class Deadline implements AutoCloseable {
+        final Duration budget;
+        private final java.util.concurrent.ScheduledFuture<?> task;
+        private volatile boolean passed;
+
+        Deadline(InputStream body, long expectedLength) {
+            long seconds = timeout.toSeconds() + Math.max(0, expectedLength) / MIN_BYTES_PER_SECOND;
+            this.budget = Duration.ofSeconds(Math.max(1, seconds));
+            this.task = WATCHDOG.schedule(() -> {
+                passed = true;
+                try {
+                    body.close();
+                } catch (IOException ignored) {
+                    // closing is all that is needed: the reader's next read fails
+                }
+            }, budget.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        boolean passed() {
+            return passed;
+        }
+
+        @Override
+        public void close() {
+            task.cancel(false);
         }
     }
 
@@ -69,10 +127,11 @@ public final class Upstream implements Remote {
         HttpResponse<InputStream> r = send(path);
         MessageDigest md = Sha256.newDigest();
         long n = 0;
-        try (InputStream in = r.body(); OutputStream out = Files.newOutputStream(temp)) {
+        Deadline deadline = new Deadline(r.body(), length);
+        try (InputStream in = r.body(); OutputStream out = Files.newOutputStream(temp); deadline) {
             if (r.statusCode() != 200) {
                 throw new SyncException(r.statusCode() == 404 ? SyncException.Kind.VERIFICATION : SyncException.Kind.UNREACHABLE,
-                        url() + path + ": HTTP " + r.statusCode(), null);
+                        url() + path + ": " + status(r), null);
             }
             byte[] buf = new byte[65536];
             while (true) {
@@ -89,7 +148,7 @@ public final class Upstream implements Remote {
                 n += k;
             }
         } catch (IOException e) {
-            throw new SyncException(SyncException.Kind.UNREACHABLE, url() + path + ": " + describe(e), e);
+            throw deadline.passed() ? slow(path, deadline) : new SyncException(SyncException.Kind.UNREACHABLE, url() + path + ": " + describe(e), e);
         }
         if (n != length) {
             throw new SyncException(SyncException.Kind.VERIFICATION, url() + path + ": "
