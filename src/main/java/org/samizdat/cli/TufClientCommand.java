@@ -81,6 +81,15 @@ final class TufClientCommand implements Callable<Integer> {
         return FAILED;
     }
 
+    private static boolean verifies(TargetFile target, Path file) throws IOException {
+        try {
+            target.verify(file.toString(), Files.readAllBytes(file));
+            return true;
+        } catch (TufException e) {
+            return false;
+        }
+    }
+
     /** {@code init ROOT}: trusts a root file to begin with; no request is made. */
     @Command(name = "init", description = "Trust ROOT (a root.json) as the client's initial root.")
     static final class Init implements Callable<Integer> {
@@ -141,8 +150,7 @@ final class TufClientCommand implements Callable<Integer> {
                 TargetFile target = info.get();
                 Files.createDirectories(parent.targetDir);
                 Path out = parent.targetDir.resolve(TrustedState.encode(parent.targetName));
-                if (Files.isRegularFile(out) && Files.size(out) == target.length()
-                        && Sha256.hex(Files.readAllBytes(out)).equals(target.sha256())) {
+                if (Files.isRegularFile(out) && Files.size(out) == target.length() && verifies(target, out)) {
                     System.out.println("tuf-client: " + parent.targetName + " is already here and verified: " + out);
                     return Main.OK;
                 }
@@ -151,6 +159,7 @@ final class TufClientCommand implements Callable<Integer> {
                     // 5.7: at most the signed length is read, then length and sha256 are checked
                     new Upstream(parent.targetBaseUrl, Duration.ofSeconds(parent.timeoutSeconds))
                             .download(client.remoteTargetPath(parent.targetName, target), temp, target.length(), target.sha256());
+                    target.verify(parent.targetName, Files.readAllBytes(temp)); // every other listed hash too
                     Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } finally {
                     Files.deleteIfExists(temp);

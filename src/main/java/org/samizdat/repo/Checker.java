@@ -235,6 +235,10 @@ public final class Checker {
     }
 
     private static void verifyTarget(FileStore store, Work w, List<String> problems, AtomicLong bytes) throws IOException {
+        if (w.file().sha256() == null) {
+            problems.add(w.role() + " lists " + w.path() + " without a sha256 [hash algorithms]");
+            return;
+        }
         String name = "targets/" + new TargetPath(w.path()).hashedName(w.file().sha256());
         var in = store.open(name);
         if (in.isEmpty()) {
@@ -258,7 +262,7 @@ public final class Checker {
     private void orphans(FileStore store, List<Work> targets, List<String> warnings) throws IOException {
         Set<String> known = new HashSet<>();
         for (Work w : targets) {
-            known.add("targets/" + new TargetPath(w.path()).hashedName(w.file().sha256()));
+            known.add("targets/" + new TargetPath(w.path()).hashedName(w.file().prefixHash()));
         }
         int count = 0;
         for (String name : store.list("targets")) {

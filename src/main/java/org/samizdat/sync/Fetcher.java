@@ -73,6 +73,9 @@ public final class Fetcher {
                 if (found.isEmpty()) {
                     throw new SyncException(SyncException.Kind.LOCAL, "the archive has no document " + path, null);
                 }
+                if (found.get().sha256() == null) {
+                    throw new TufException("targets", "hash algorithms", path + " is listed without a sha256");
+                }
                 target = found.get();
                 warnings = client.trusted().warnings();
                 from = url;

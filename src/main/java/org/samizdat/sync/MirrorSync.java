@@ -260,6 +260,9 @@ public final class MirrorSync {
                     if (!delegated) {
                         throw lie(name + " lists " + path + ", outside the paths delegated to " + v.role() + " [delegated paths]");
                     }
+                    if (e.getValue().sha256() == null) {
+                        throw lie(name + " lists " + path + " without a sha256, which mirrors name documents by [hash algorithms]");
+                    }
                     documents.add(new Pending(new TargetPath(path).hashedName(e.getValue().sha256()), e.getValue()));
                 }
             }

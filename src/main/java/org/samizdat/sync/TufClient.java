@@ -224,13 +224,13 @@ public final class TufClient {
 
     /**
      * Where a target is fetched from, relative to the targets base: with consistent snapshots its
-     * sha256 prefixes the file name (spec 5.7.2), each path segment percent-encoded.
+     * first hash (sha256 when listed) prefixes the file name (spec 5.7.2), each path segment percent-encoded.
      */
     public String remoteTargetPath(String path, TargetFile target) {
         int slash = path.lastIndexOf('/');
         String dir = path.substring(0, slash + 1);
         String base = path.substring(slash + 1);
-        String name = trusted.root().consistentSnapshot() ? dir + target.sha256() + "." + base : path;
+        String name = trusted.root().consistentSnapshot() ? dir + target.prefixHash() + "." + base : path;
         StringBuilder b = new StringBuilder();
         for (String segment : name.split("/", -1)) {
             b.append('/').append(TrustedState.encode(segment));

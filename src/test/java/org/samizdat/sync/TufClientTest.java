@@ -552,6 +552,23 @@ class TufClientTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aTargetHashedOnlyWithSha512IsFoundAndVerifiedByItsSha512() throws Exception {
+        byte[] content = RepositorySimulator.utf8("sha512 only");
+        sim.addTarget("targets", "f.txt", content);
+        Map<String, Object> info = (Map<String, Object>) ((Map<String, Object>) sim.targets.get("targets").get("targets")).get("f.txt");
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-512");
+        info.put("hashes", new TreeMap<>(Map.of("sha512", org.samizdat.archive.Hex.encode(md.digest(content)))));
+        sim.bump("targets");
+        sim.publish();
+        TargetFile f = find("f.txt").orElseThrow();
+        assertEquals(null, f.sha256());
+        f.verify("f.txt", content);
+        TufException e = assertThrows(TufException.class, () -> f.verify("f.txt", RepositorySimulator.utf8("sha512 onlY")));
+        assertEquals("hash matches parent", e.rule());
+    }
+
+    @Test
     void anOversizedTimestampHitsTheSizeCap() throws Exception {
         sim.timestamp.put("x-padding", "x".repeat(20_000));
         sim.publishTimestamp();
