@@ -26,6 +26,7 @@ import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.samizdat.archive.Json;
+import org.samizdat.archive.Sha256;
 import org.samizdat.sync.Downstreams;
 
 /**
@@ -162,7 +163,7 @@ public final class ArchiveServer implements AutoCloseable {
             if (path.startsWith("/metadata/") || path.startsWith("/targets/")) {
                 files.increment();
                 if (!method.equals("GET") && !method.equals("HEAD")) {
-                    return text(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "only GET and HEAD\n");
+                    return notAllowed(response, callback);
                 }
                 // Consistent snapshots: every file but timestamp.json is immutable under its name.
                 response.getHeaders().put(HttpHeader.CACHE_CONTROL,
@@ -179,6 +180,11 @@ public final class ArchiveServer implements AutoCloseable {
                 missing.increment();
                 response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
                 return text(response, callback, HttpStatus.NOT_FOUND_404, "not found\n");
+            }
+            boolean posted = path.equals("/api/notify") || path.equals("/api/downstreams");
+            if (!posted && !method.equals("GET") && !method.equals("HEAD")) {
+                missing.increment();
+                return notAllowed(response, callback);
             }
             switch (path) {
                 case "/api/status" -> {
@@ -216,23 +222,11 @@ public final class ArchiveServer implements AutoCloseable {
                     return refused == null ? text(response, callback, HttpStatus.ACCEPTED_202, "registered\n")
                             : text(response, callback, HttpStatus.BAD_REQUEST_400, refused + "\n");
                 }
-                case "/favicon.ico" -> {
-                    // browsers ask for it on every first visit: no icon, no error
-                    response.setStatus(HttpStatus.NO_CONTENT_204);
-                    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "public, max-age=86400");
-                    callback.succeeded();
-                    return true;
-                }
-                case "/static/style.css" -> {
-                    pages.increment();
-                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/css; charset=utf-8");
-                    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "public, max-age=3600");
-                    response.write(true, java.nio.ByteBuffer.wrap(pageAssets().css()), callback);
-                    return true;
+                case "/favicon.ico", "/static/style.css" -> {
+                    return asset(path, request, response, callback);
                 }
                 default -> {
-                    ReaderPages.Page page = method.equals("GET") || method.equals("HEAD")
-                            ? pages().page(path, params(request), baseUrl(request)) : null;
+                    ReaderPages.Page page = pages().page(path, params(request), baseUrl(request));
                     if (page == null) {
                         missing.increment();
                         return text(response, callback, HttpStatus.NOT_FOUND_404, "not found\n");
@@ -245,11 +239,67 @@ public final class ArchiveServer implements AutoCloseable {
                     if (page.status() == HttpStatus.SERVICE_UNAVAILABLE_503) {
                         response.getHeaders().put(HttpHeader.RETRY_AFTER, "60");
                     }
-                    Content.Sink.write(response, true, page.body(), callback);
-                    return true;
+                    // search pages show how long the search took, so each answer differs: no validator
+                    boolean live = path.equals("/search") || path.equals("/api/search");
+                    return page.status() == HttpStatus.OK_200 && !live
+                            ? tagged(request, response, callback, page.body().getBytes(StandardCharsets.UTF_8))
+                            : sink(response, callback, page.body());
                 }
             }
         }
+    }
+
+    private boolean asset(String path, Request request, Response response, Callback callback) {
+        if (path.equals("/favicon.ico")) {
+            // browsers ask for it on every first visit: no icon, no error
+            response.setStatus(HttpStatus.NO_CONTENT_204);
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "public, max-age=86400");
+            callback.succeeded();
+            return true;
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/css; charset=utf-8");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "public, max-age=3600");
+        return tagged(request, response, callback, pageAssets().css());
+    }
+
+    private static boolean notAllowed(Response response, Callback callback) {
+        response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+        return text(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "only GET and HEAD\n");
+    }
+
+    /**
+     * Sends a generated 200 body with a strong ETag of its bytes, or 304 when the reader's
+     * If-None-Match already names it (RFC 9110 13.1.2), so conditional requests work on every route.
+     */
+    private static boolean tagged(Request request, Response response, Callback callback, byte[] body) {
+        String etag = "\"" + Sha256.hex(body).substring(0, 32) + "\"";
+        response.getHeaders().put(HttpHeader.ETAG, etag);
+        String ifNoneMatch = request.getHeaders().get(HttpHeader.IF_NONE_MATCH);
+        if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
+            response.setStatus(HttpStatus.NOT_MODIFIED_304);
+            response.getHeaders().remove(HttpHeader.CONTENT_TYPE);
+            callback.succeeded();
+            return true;
+        }
+        response.write(true, java.nio.ByteBuffer.wrap(body), callback);
+        return true;
+    }
+
+    /** If-None-Match: "*" or a list of entity tags compared weakly (RFC 9110 13.1.2). */
+    static boolean matches(String ifNoneMatch, String etag) {
+        String opaque = etag.startsWith("W/") ? etag.substring(2) : etag;
+        for (String candidate : ifNoneMatch.split(",")) {
+            String c = candidate.trim();
+            if (c.equals("*") || (c.startsWith("W/") ? c.substring(2) : c).equals(opaque)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean sink(Response response, Callback callback, String body) {
+        Content.Sink.write(response, true, body, callback);
+        return true;
     }
 
     private static boolean text(Response response, Callback callback, int status, String body) {

@@ -210,6 +210,7 @@ class ReaderIT {
         assertEquals("", head.body());
         HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(node.url() + "/search"))
                 .POST(HttpRequest.BodyPublishers.ofString("q=x")).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(404, post.statusCode());
+        assertEquals(405, post.statusCode());
+        assertEquals("GET, HEAD", post.headers().firstValue("Allow").orElseThrow());
     }
 }

@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,18 +66,6 @@ class ServeIT {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    /** Sends a request line byte for byte, as an attacker would, and returns the whole response. */
-    private String raw(String target) throws Exception {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
-            s.setSoTimeout(5000);
-            OutputStream out = s.getOutputStream();
-            out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
-    }
-
     @Test
     void servesDocumentsByteForByteWithImmutableCaching() throws Exception {
         HttpResponse<byte[]> r = get(docPath);
@@ -129,8 +113,9 @@ class ServeIT {
                 "/targets/%2e%2e/%2e%2e/private/keys/root.key.json", "/targets/%252e%252e/%252e%252e/private/keys/root.key.json",
                 "/metadata/%2e%2e/%2e%2e/archive/private/state.json", "/metadata/..\\..\\private\\keys\\root.key.json",
                 "/targets/r0001/%00", "//private/keys/root.key.json", "/metadata/%c0%ae%c0%ae/archive.json")) {
-            String response = raw(hostile);
-            String status = response.substring(0, response.indexOf("\r\n"));
+            RawHttp.Reply reply = RawHttp.get(server.port(), hostile);
+            String response = reply.whole();
+            String status = reply.statusLine();
             assertTrue(status.contains(" 400 ") || status.contains(" 404 "), hostile + " -> " + status);
             assertFalse(response.contains(seed), hostile + " leaked a private key");
         }
