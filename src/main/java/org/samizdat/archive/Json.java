@@ -163,6 +163,9 @@ public final class Json {
             char c = text.charAt(pos);
             if (c == '"') {
                 String s = sb == null ? text.substring(start, pos) : sb.append(text, start, pos).toString();
+                if (sb != null) {
+                    requirePairedSurrogates(s);
+                }
                 pos++;
                 return s;
             }
@@ -189,11 +192,16 @@ public final class Json {
                         if (pos + 4 > text.length()) {
                             throw error("truncated \\u escape");
                         }
-                        try {
-                            sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                        } catch (NumberFormatException ex) {
-                            throw error("bad \\u escape");
+                        int code = 0;
+                        for (int i = 0; i < 4; i++) {
+                            int digit = Character.digit(text.charAt(pos + i), 16);
+                            // exactly four ASCII hex digits (Integer.parseInt would take a sign, and other scripts' digits)
+                            if (digit < 0 || text.charAt(pos + i) > 'f') {
+                                throw error("bad \\u escape");
+                            }
+                            code = code * 16 + digit;
                         }
+                        sb.append((char) code);
                         pos += 4;
                     }
                     default -> throw error("bad escape '\\" + printable(e) + "'");
@@ -210,10 +218,11 @@ public final class Json {
         if (peek() == '-') {
             pos++;
         }
-        if (pos >= text.length() || !Character.isDigit(text.charAt(pos))) {
+        // RFC 8259 digits are ASCII only (Character.isDigit would admit Arabic-Indic and other digits)
+        if (pos >= text.length() || !isAsciiDigit(text.charAt(pos))) {
             throw error("bad number");
         }
-        if (text.charAt(pos) == '0' && pos + 1 < text.length() && Character.isDigit(text.charAt(pos + 1))) {
+        if (text.charAt(pos) == '0' && pos + 1 < text.length() && isAsciiDigit(text.charAt(pos + 1))) {
             throw error("number with a leading zero");
         }
         while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
@@ -228,6 +237,25 @@ public final class Json {
         }
         BigInteger big = new BigInteger(digits);
         return big.bitLength() < 64 ? (Object) big.longValue() : big;
+    }
+
+    /**
+     * A {@code \\u} escape may name half of a surrogate pair only as part of a whole pair: a lone
+     * half has no UTF-8 form, so its canonical bytes would equal those of a different string ('?').
+     */
+    private void requirePairedSurrogates(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw error("unpaired surrogate \\u" + String.format("%04x", (int) c) + " in string");
+            }
+        }
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private Object literal(String word, Object v) {

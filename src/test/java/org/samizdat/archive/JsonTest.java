@@ -38,6 +38,22 @@ class JsonTest {
     }
 
     @Test
+    void rejectsNonAsciiDigitsAsABadNumber() {
+        // found by JsonFuzzTest: "-" followed by an Arabic-Indic digit crashed with NumberFormatException
+        assertTrue(rejects("-\u06f0").getMessage().contains("bad number"));
+        assertTrue(rejects("[\u0661]").getMessage().contains("unexpected"), "a non-ASCII digit starts no value");
+    }
+
+    @Test
+    void rejectsLoneSurrogatesAndSignedUnicodeEscapes() {
+        // found by JsonFuzzTest: "\ud956" has no UTF-8 form, so it would sign the same bytes as "?"
+        assertTrue(rejects("\"a\\ud956b\"").getMessage().contains("unpaired surrogate"));
+        assertTrue(rejects("\"\\udc00\"").getMessage().contains("unpaired surrogate"));
+        assertEquals("\ud83d\ude00", Json.parse("\"\\ud83d\\ude00\""), "a whole pair is one character");
+        assertTrue(rejects("\"\\u+fff\"").getMessage().contains("bad \\u escape"));
+    }
+
+    @Test
     void rejectsFloatsBecauseCanonicalJsonHasNone() {
         rejects("{\"a\":1.0}");
         rejects("[1e3]");

@@ -1,0 +1,113 @@
+package org.samizdat.tuf;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.samizdat.archive.CanonicalJson;
+import org.samizdat.archive.Json;
+import org.samizdat.repo.TestArchive;
+
+/**
+ * Fuzzes metadata parsing and the trusted set: arbitrary bytes, and real signed metadata with
+ * fuzzed edits. Only a TufException may come out, and an edited file is accepted only when its
+ * signed part is, canonically, the one the publisher signed.
+ */
+class MetadataFuzzTest {
+    private static final List<String> TYPES = List.of("root", "timestamp", "snapshot", "targets");
+    /** A real archive's metadata, in the order a client loads it: root, timestamp, snapshot, targets, r0001. */
+    private static final byte[][] REAL = realMetadata();
+    private static final Instant NOW = TestArchive.START.plusSeconds(3600);
+
+    private static byte[][] realMetadata() {
+        try {
+            Path dir = Files.createTempDirectory("samizdat-fuzz");
+            TestArchive archive = TestArchive.create(dir, TestArchive.START);
+            archive.stage("cables", 3);
+            long v = archive.publish("Fuzz seed").snapshotVersion();
+            Path m = archive.publicDir().resolve("metadata");
+            return new byte[][] {Files.readAllBytes(m.resolve("1.root.json")), Files.readAllBytes(m.resolve("timestamp.json")),
+                    Files.readAllBytes(m.resolve(v + ".snapshot.json")), Files.readAllBytes(m.resolve(1 + ".targets.json")),
+                    Files.readAllBytes(m.resolve(1 + ".r0001.json"))};
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Any bytes, read as any role, parse into that role or fail with a TufException naming a rule. */
+    @FuzzTest(maxDuration = "10s")
+    void anyBytesAreParsedAsARoleOrRefusedWithARule(byte[] input) {
+        for (String type : TYPES) {
+            try {
+                Metadata m = Metadata.parse("fuzz.json", input, type);
+                switch (type) {
+                    case "root" -> Root.from(m);
+                    case "timestamp" -> Timestamp.from(m);
+                    case "snapshot" -> Snapshot.from(m);
+                    default -> Targets.from(m);
+                }
+            } catch (TufException refused) {
+                assertNotNull(refused.rule());
+            }
+        }
+    }
+
+    /**
+     * Real signed metadata with a few fuzzed edits (bytes replaced, inserted or deleted) is either
+     * refused with a TufException or accepted with a signed part canonically identical to the
+     * original: no edit of what was signed gets through.
+     */
+    @FuzzTest(maxDuration = "10s")
+    void editedMetadataIsAcceptedOnlyWhenWhatWasSignedIsUnchanged(FuzzedDataProvider data) throws TufException {
+        int stage = data.consumeInt(1, REAL.length - 1);
+        byte[] edited = edit(REAL[stage], data);
+        TrustedSet trusted = new TrustedSet(REAL[0], NOW, false);
+        for (int i = 1; i <= stage; i++) {
+            byte[] bytes = i == stage ? edited : REAL[i];
+            try {
+                switch (i) {
+                    case 1 -> trusted.updateTimestamp(bytes);
+                    case 2 -> trusted.updateSnapshot("snapshot.json", bytes, false);
+                    case 3 -> trusted.updateTargets("targets.json", bytes, "targets", "root");
+                    default -> trusted.updateTargets("r0001.json", bytes, "r0001", "targets");
+                }
+            } catch (TufException refused) {
+                return;
+            }
+        }
+        assertArrayEquals(CanonicalJson.encode(Json.parseObject(REAL[stage]).get("signed")),
+                CanonicalJson.encode(Json.parseObject(edited).get("signed")),
+                "accepted an edit of signed content: " + new String(edited, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static byte[] edit(byte[] original, FuzzedDataProvider data) {
+        byte[] out = original;
+        int edits = data.consumeInt(1, 4);
+        for (int e = 0; e < edits && out.length > 0; e++) {
+            int at = data.consumeInt(0, out.length - 1);
+            byte[] bytes = data.consumeBytes(data.consumeInt(0, 8));
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            b.write(out, 0, at);
+            b.writeBytes(bytes);
+            int skip = switch (data.consumeInt(0, 2)) {
+                case 0 -> bytes.length;          // replace
+                case 1 -> 0;                     // insert
+                default -> data.consumeInt(1, 8); // delete a few, then insert
+            };
+            int from = Math.min(out.length, at + skip);
+            b.write(out, from, out.length - from);
+            out = b.toByteArray();
+        }
+        return out;
+    }
+}
