@@ -120,6 +120,17 @@ public final class ArchiveServer implements AutoCloseable {
         return "http://" + host + ":" + port();
     }
 
+    /**
+     * An in-memory connector to this running server with the same HTTP configuration, for fuzzing
+     * its request handling without sockets.
+     */
+    org.eclipse.jetty.server.LocalConnector localConnector() throws Exception {
+        var local = new org.eclipse.jetty.server.LocalConnector(server, connector.getDefaultConnectionFactory());
+        server.addConnector(local);
+        local.start();
+        return local;
+    }
+
     public PrometheusMeterRegistry metrics() {
         return metrics;
     }
