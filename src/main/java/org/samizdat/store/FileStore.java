@@ -72,36 +72,44 @@ public final class FileStore implements Store {
     @Override
     public void put(String name, byte[] bytes) throws IOException {
         Path target = path(name);
-        Path tmp = temp(target);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            var buf = java.nio.ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
+        try {
+            Path tmp = temp(target);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                var buf = java.nio.ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
             }
-            ch.force(true);
+            commit(tmp, target);
         } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
+            throw DiskFullException.classify(e, target);
         }
-        commit(tmp, target);
     }
 
     @Override
     public long put(String name, InputStream in) throws IOException {
         Path target = path(name);
-        Path tmp = temp(target);
-        long n;
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-             OutputStream out = Channels.newOutputStream(ch)) {
-            n = in.transferTo(out);
-            out.flush();
-            ch.force(true);
+        try {
+            Path tmp = temp(target);
+            long n;
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                 OutputStream out = Channels.newOutputStream(ch)) {
+                n = in.transferTo(out);
+                out.flush();
+                ch.force(true);
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            commit(tmp, target);
+            return n;
         } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
+            throw DiskFullException.classify(e, target);
         }
-        commit(tmp, target);
-        return n;
     }
 
     /** Makes an existing file visible under {@code name} by a hard link, or a durable copy when links fail. */

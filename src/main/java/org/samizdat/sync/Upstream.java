@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.samizdat.archive.Hex;
 import org.samizdat.archive.Sha256;
+import org.samizdat.store.DiskFullException;
 
 /**
  * An upstream node over HTTP (keep-alive, no redirects followed, timeouts, size caps). Nothing it
@@ -129,7 +130,14 @@ public final class Upstream implements Remote {
         MessageDigest md = Sha256.newDigest();
         long n = 0;
         Deadline deadline = new Deadline(r.body(), length);
-        try (InputStream in = r.body(); OutputStream out = Files.newOutputStream(temp); deadline) {
+        OutputStream out;
+        try {
+            out = Files.newOutputStream(temp);
+        } catch (IOException e) {
+            deadline.close();
+            throw local(temp, e);
+        }
+        try (InputStream in = r.body(); out; deadline) {
             if (r.statusCode() != 200) {
                 throw new SyncException(r.statusCode() == 404 ? SyncException.Kind.VERIFICATION : SyncException.Kind.UNREACHABLE,
                         url() + path + ": " + status(r), null);
@@ -145,7 +153,12 @@ public final class Upstream implements Remote {
                     break;
                 }
                 md.update(buf, 0, k);
-                out.write(buf, 0, k);
+                try {
+                    out.write(buf, 0, k);
+                } catch (IOException e) {
+                    // this node's own disk, not the upstream, failed: never blame (or fail over from) the upstream
+                    throw local(temp, e);
+                }
                 n += k;
             }
         } catch (IOException e) {
@@ -159,6 +172,12 @@ public final class Upstream implements Remote {
             throw new SyncException(SyncException.Kind.VERIFICATION, url() + path
                     + ": content differs from the signed sha256 [target hash]", null);
         }
+    }
+
+    private static SyncException local(Path temp, IOException e) {
+        IOException c = DiskFullException.classify(e, temp);
+        return new SyncException(SyncException.Kind.LOCAL, c == e ? "cannot write " + temp + ": " + e.getMessage()
+                : c.getMessage(), c);
     }
 
     private static String describe(IOException e) {
