@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * archive as it is, and the next publish completes, so no document staged is ever lost.
  */
 class PublishCrashIT {
-    private static final int ROUNDS = 12;
+    private static final int ROUNDS = Integer.getInteger("samizdat.crash.rounds", 12); // bench/crash runs more
     private static final int DOCS_PER_ROUND = 1500;
 
     @TempDir
