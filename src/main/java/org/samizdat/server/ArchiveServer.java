@@ -49,6 +49,7 @@ public final class ArchiveServer implements AutoCloseable {
     private final Runnable onNotify;
     private final ReaderPages pages;
     private final Downstreams downstreams;
+    private final FloodDefences defences;
 
     public ArchiveServer(ServerConfig config, NodeStatus status, Runnable onNotify) {
         this(config, status, onNotify, null, ReaderSources.none());
@@ -81,6 +82,10 @@ public final class ArchiveServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        if (config.limits().minBodyRate() > 0) {
+            // a request body slower than this is a slow-body attack (Jetty checks it while reading content)
+            http.setMinRequestDataRate(config.limits().minBodyRate());
+        }
         connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(config.bind());
         connector.setPort(config.port());
@@ -98,7 +103,8 @@ public final class ArchiveServer implements AutoCloseable {
         files.setEtags(true);
         files.setAcceptRanges(true);
         files.setWelcomeFiles(List.of());
-        server.setHandler(new Routes(files));
+        defences = new FloodDefences(server, connector, config.limits(), metrics, reader.mirrors());
+        server.setHandler(defences.wrap(new Routes(files)));
         server.setErrorHandler(new PlainErrors());
         server.setStopAtShutdown(false);
     }
@@ -143,6 +149,7 @@ public final class ArchiveServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.stop();
+        defences.close();
     }
 
     /** Routes by path; static files go to the wrapped ResourceHandler. */

@@ -43,6 +43,7 @@ final class ReaderPages {
     private final ReaderSources sources;
     private final Templates templates = new Templates();
     private final CurrentCatalog catalogs;
+    private final SearchCache searchCache;
     private final byte[] css;
 
     /** A rendered answer. */
@@ -57,11 +58,21 @@ final class ReaderPages {
         this.status = status;
         this.sources = sources;
         this.catalogs = new CurrentCatalog(config.publicDir());
+        this.searchCache = new SearchCache(config.limits().searchCache());
         try (InputStream in = ReaderPages.class.getResourceAsStream("static/style.css")) {
             css = in.readAllBytes();
         } catch (IOException | NullPointerException e) {
             throw new IllegalStateException("the reader stylesheet is missing from the build", e);
         }
+    }
+
+    SearchCache searchCache() {
+        return searchCache;
+    }
+
+    /** The other mirrors this node knows, for the overload page. */
+    List<String> mirrors() {
+        return sources.mirrors().get();
     }
 
     byte[] css() {
@@ -315,8 +326,8 @@ final class ReaderPages {
                     : error(503, "Search is off", "This node does not run a search index. Browse the releases, or search on another mirror.");
         }
         SearchIndex index = sources.indexer().index();
-        SearchResults r = index.search(query);
         String state = index.state();
+        SearchResults r = searchCache.get(query, index.indexedVersion(), state, () -> index.search(query));
         if (!state.equals("ready") || index.indexedVersion() == 0) {
             m.put("indexState", "The search index is being built (" + state + "); results are incomplete until it finishes.");
         }

@@ -5,12 +5,20 @@ import java.nio.file.Path;
 
 /**
  * Where a node listens, what it serves, and the base URL readers reach it at ({@code publicUrl},
- * shown in commands on its pages; when null, taken from each request's Host); validated on
- * construction.
+ * shown in commands on its pages; when null, taken from each request's Host) and its flood
+ * defences; validated on construction.
  */
-public record ServerConfig(String bind, int port, Path publicDir, String name, String publicUrl) {
+public record ServerConfig(String bind, int port, Path publicDir, String name, String publicUrl, FloodLimits limits) {
     public ServerConfig(String bind, int port, Path publicDir, String name) {
         this(bind, port, publicDir, name, null);
+    }
+
+    public ServerConfig(String bind, int port, Path publicDir, String name, String publicUrl) {
+        this(bind, port, publicDir, name, publicUrl, FloodLimits.DEFAULTS);
+    }
+
+    public ServerConfig withLimits(FloodLimits newLimits) {
+        return new ServerConfig(bind, port, publicDir, name, publicUrl, newLimits);
     }
 
     public ServerConfig {
@@ -24,6 +32,7 @@ public record ServerConfig(String bind, int port, Path publicDir, String name, S
             throw new IllegalArgumentException(publicDir + " holds no metadata/ directory: nothing to serve");
         }
         name = name == null || name.isBlank() ? "samizdat archive" : name;
+        limits = limits == null ? FloodLimits.DEFAULTS : limits;
         if (publicUrl != null) {
             if (!publicUrl.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
                 throw new IllegalArgumentException("--public-url must be an http:// or https:// base URL, not " + publicUrl);

@@ -56,7 +56,12 @@ public final class RawHttp {
 
     /** Writes {@code request} and reads until the server closes (at most 10 s and 64 MiB). */
     public static byte[] exchange(int port, byte[] request) throws IOException {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        return exchange(null, port, request);
+    }
+
+    /** As above from a chosen source address (any of 127.0.0.0/8 on Linux), or the default when null. */
+    public static byte[] exchange(InetAddress from, int port, byte[] request) throws IOException {
+        try (Socket s = connect(from, port)) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             try {
@@ -77,6 +82,22 @@ public final class RawHttp {
             }
             return got.toByteArray();
         }
+    }
+
+    /** A GET with Connection: close from a chosen source address. */
+    public static Reply getFrom(InetAddress from, int port, String target) throws IOException {
+        return parse(exchange(from, port, ("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
+    /** A socket to the server's loopback port, bound to {@code from} when given. */
+    public static Socket connect(InetAddress from, int port) throws IOException {
+        Socket s = new Socket();
+        if (from != null) {
+            s.bind(new java.net.InetSocketAddress(from, 0));
+        }
+        s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+        return s;
     }
 
     public static Reply parse(byte[] response) {
