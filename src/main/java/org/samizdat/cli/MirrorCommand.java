@@ -81,6 +81,9 @@ final class MirrorCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     SearchOptions search;
 
+    @picocli.CommandLine.Mixin
+    FloodOptions flood;
+
     @Override
     public Integer call() throws Exception {
         MirrorSync.Trust t = trust.toTrust();
@@ -104,7 +107,7 @@ final class MirrorCommand implements Callable<Integer> {
         Mirror mirror = new Mirror(sync, pub, up.url(), Clock.systemUTC(), line -> System.out.println(line));
         Downstreams downstreams = new Downstreams(Clock.systemUTC(), line -> System.out.println(line));
         Indexer indexer = search.start(directory, pub, line -> System.out.println(line));
-        ArchiveServer server = new ArchiveServer(new ServerConfig(bind, port, pub, "samizdat mirror", publicUrl), mirror::status,
+        ArchiveServer server = new ArchiveServer(new ServerConfig(bind, port, pub, "samizdat mirror", publicUrl, flood.limits()), mirror::status,
                 mirror::trigger, downstreams, new ReaderSources(indexer, () -> {
                     java.util.List<String> known = new java.util.ArrayList<>(java.util.List.of(up.url()));
                     known.addAll(downstreams.list());

@@ -48,6 +48,9 @@ final class ServeCommand implements Runnable {
     @Mixin
     SearchOptions search;
 
+    @Mixin
+    FloodOptions flood;
+
     @Override
     public void run() {
         try {
@@ -57,7 +60,7 @@ final class ServeCommand implements Runnable {
                     java.nio.file.Files.readAllBytes(dir.configFile())).get("name")) : null;
             Downstreams downstreams = new Downstreams(Clock.systemUTC(), System.out::println);
             Indexer indexer = search.start(directory, pub, System.out::println);
-            ArchiveServer server = new ArchiveServer(new ServerConfig(bind, port, pub, name, publicUrl),
+            ArchiveServer server = new ArchiveServer(new ServerConfig(bind, port, pub, name, publicUrl, flood.limits()),
                     new OriginStatus(pub, Clock.systemUTC()), () -> { }, downstreams,
                     new ReaderSources(indexer, downstreams::list)).start();
             ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
