@@ -46,6 +46,12 @@ public final class Fetcher {
         this.log = log;
     }
 
+    private int busyRetries = Upstream.BUSY_RETRIES;
+
+    private int busyRetries() {
+        return busyRetries;
+    }
+
     /** Where the document came from and any archive-mode warnings. */
     public record Outcome(String mirror, long bytes, List<String> warnings) {
     }
@@ -60,39 +66,52 @@ public final class Fetcher {
         TargetFile target = null;
         List<String> warnings = List.of();
         String from = null;
-        for (String url : mirrors) {
-            try {
-                TrustedState state = new TrustedState(cache.resolve("trusted"));
-                if (state.read("root").isEmpty()) {
-                    state.write("root", initialRoot(url));
+        // With other mirrors to try, a busy one (429, 503) is passed over at once; only when every
+        // mirror was busy is a second round made that waits out their Retry-After.
+        busyRetries = mirrors.size() > 1 ? 0 : Upstream.BUSY_RETRIES;
+        for (int pass = 0; pass < 2 && target == null; pass++) {
+            if (pass == 1) {
+                if (errors.isEmpty() || !errors.stream().allMatch(e -> e.contains("[busy]"))) {
+                    break;
                 }
-                // the TUF client workflow against this mirror, from what earlier runs verified
-                TufClient client = new TufClient(state, new Upstream(url + "/metadata", timeout), clock.instant(), staleOk,
-                        TufClient.Limits.DEFAULT, line -> { });
-                Optional<TargetFile> found = client.targetInfo(path);
-                if (found.isEmpty()) {
-                    throw new SyncException(SyncException.Kind.LOCAL, "the archive has no document " + path, null);
+                log.accept("every mirror is busy; waiting as they ask, then trying again");
+                busyRetries = Upstream.BUSY_RETRIES;
+                errors.clear();
+            }
+            for (String url : mirrors) {
+                try {
+                    TrustedState state = new TrustedState(cache.resolve("trusted"));
+                    if (state.read("root").isEmpty()) {
+                        state.write("root", initialRoot(url));
+                    }
+                    // the TUF client workflow against this mirror, from what earlier runs verified
+                    TufClient client = new TufClient(state, new Upstream(url + "/metadata", timeout, busyRetries()), clock.instant(), staleOk,
+                            TufClient.Limits.DEFAULT, line -> { });
+                    Optional<TargetFile> found = client.targetInfo(path);
+                    if (found.isEmpty()) {
+                        throw new SyncException(SyncException.Kind.LOCAL, "the archive has no document " + path, null);
+                    }
+                    if (found.get().sha256() == null) {
+                        throw new TufException("targets", "hash algorithms", path + " is listed without a sha256");
+                    }
+                    target = found.get();
+                    warnings = client.trusted().warnings();
+                    from = url;
+                    break;
+                } catch (TufException e) {
+                    lied = true;
+                    errors.add("upstream " + url + ": " + e.getMessage());
+                    log.accept("mirror failed, trying the next: upstream " + url + ": " + e.getMessage());
+                } catch (SyncException e) {
+                    if (e.kind() == SyncException.Kind.LOCAL) {
+                        throw e;
+                    }
+                    lied |= e.kind() == SyncException.Kind.VERIFICATION;
+                    errors.add(e.getMessage());
+                    log.accept("mirror failed, trying the next: " + e.getMessage());
+                } catch (IOException | IllegalArgumentException e) {
+                    errors.add(url + ": " + e.getMessage());
                 }
-                if (found.get().sha256() == null) {
-                    throw new TufException("targets", "hash algorithms", path + " is listed without a sha256");
-                }
-                target = found.get();
-                warnings = client.trusted().warnings();
-                from = url;
-                break;
-            } catch (TufException e) {
-                lied = true;
-                errors.add("upstream " + url + ": " + e.getMessage());
-                log.accept("mirror failed, trying the next: upstream " + url + ": " + e.getMessage());
-            } catch (SyncException e) {
-                if (e.kind() == SyncException.Kind.LOCAL) {
-                    throw e;
-                }
-                lied |= e.kind() == SyncException.Kind.VERIFICATION;
-                errors.add(e.getMessage());
-                log.accept("mirror failed, trying the next: " + e.getMessage());
-            } catch (IOException | IllegalArgumentException e) {
-                errors.add(url + ": " + e.getMessage());
             }
         }
         if (target == null) {
@@ -112,7 +131,7 @@ public final class Fetcher {
         if (trust.rootFile() != null) {
             return trust.rootFile();
         }
-        byte[] first = new Upstream(url, timeout).get("/metadata/1.root.json", TufClient.Limits.DEFAULT.rootMax())
+        byte[] first = new Upstream(url, timeout, busyRetries()).get("/metadata/1.root.json", TufClient.Limits.DEFAULT.rootMax())
                 .orElseThrow(() -> new TufException("1.root.json", "file present", "the mirror has no metadata/1.root.json"));
         if (!trust.accepts(first)) {
             throw new TufException("1.root.json", "trusted root", "has fingerprint " + org.samizdat.archive.Sha256.hex(first)
@@ -191,7 +210,7 @@ public final class Fetcher {
         Path temp = Files.createTempFile(dir, ".samizdat-fetch-", ".part");
         temps.add(temp);
         return race.submit(() -> {
-            new Upstream(mirror, timeout).download(file, temp, target.length(), target.sha256());
+            new Upstream(mirror, timeout, busyRetries()).download(file, temp, target.length(), target.sha256());
             return temp + "\n" + mirror;
         });
     }

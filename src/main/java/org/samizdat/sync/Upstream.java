@@ -34,7 +34,24 @@ public final class Upstream implements Remote {
     private final HttpClient http;
     private final Duration timeout;
 
+    /** Busy answers (429, 503) waited out per request, as their Retry-After asks, before giving up. */
+    static final int BUSY_RETRIES = 3;
+    /** The longest Retry-After waited out; a longer one fails at once, so the caller can try another mirror. */
+    static final Duration MAX_BUSY_WAIT = Duration.ofSeconds(30);
+
+    private final int busyRetries;
+
+    /** An upstream that waits out a busy answer (429 or 503 with Retry-After) a few times: for a sole upstream. */
     public Upstream(String url, Duration timeout) {
+        this(url, timeout, BUSY_RETRIES);
+    }
+
+    /**
+     * As above, waiting out at most {@code busyRetries} busy answers per request; 0 fails at once, for
+     * a caller with other mirrors to fail over to.
+     */
+    public Upstream(String url, Duration timeout, int busyRetries) {
+        this.busyRetries = busyRetries;
         String u = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         if (!u.startsWith("http://") && !u.startsWith("https://")) {
             throw new IllegalArgumentException("upstream must be an http:// or https:// URL, not " + url);
@@ -78,6 +95,10 @@ public final class Upstream implements Remote {
         if (code >= 300 && code < 400) {
             return "HTTP " + code + " to " + r.headers().firstValue("Location").orElse("nowhere")
                     + "; redirects are not followed, every mirror is asked directly [no redirects]";
+        }
+        if (code == 429 || code == 503) {
+            return "HTTP " + code + " (busy" + retryAfter(r).map(d -> ", retry after " + d.toSeconds() + " s").orElse("")
+                    + ") [busy]";
         }
         return "HTTP " + code + (code >= 500 ? " [server error]" : " [HTTP error]");
     }
@@ -185,7 +206,55 @@ public final class Upstream implements Remote {
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
+    /**
+     * Sends a GET, waiting out busy answers (429 Too Many Requests, 503 Service Unavailable) as
+     * their Retry-After asks (RFC 9110 10.2.3: seconds or an HTTP date; 1 s when absent), at most
+     * {@code busyRetries} times and never longer than {@link #MAX_BUSY_WAIT} at once.
+     */
     private HttpResponse<InputStream> send(String path) throws SyncException {
+        for (int busy = 0; ; busy++) {
+            HttpResponse<InputStream> r = sendOnce(path);
+            int code = r.statusCode();
+            if ((code != 429 && code != 503) || busy >= busyRetries) {
+                return r;
+            }
+            Duration wait = retryAfter(r).orElse(Duration.ofSeconds(1));
+            if (wait.compareTo(MAX_BUSY_WAIT) > 0) {
+                return r;
+            }
+            try {
+                r.body().close();
+                Thread.sleep(Math.max(1000, wait.toMillis()));
+            } catch (IOException ignored) {
+                // the busy answer's body is not needed
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SyncException(SyncException.Kind.UNREACHABLE, "interrupted", e);
+            }
+        }
+    }
+
+    /** Retry-After as a duration from now: delay-seconds or an HTTP date; empty when absent or unreadable. */
+    static Optional<Duration> retryAfter(HttpResponse<?> r) {
+        Optional<String> v = r.headers().firstValue("Retry-After").map(String::trim);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v.get()))));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                java.time.ZonedDateTime when = java.time.ZonedDateTime.parse(v.get(),
+                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(java.time.Instant.now(), when.toInstant());
+                return Optional.of(d.isNegative() ? Duration.ZERO : d);
+            } catch (java.time.format.DateTimeParseException unreadable) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private HttpResponse<InputStream> sendOnce(String path) throws SyncException {
         HttpRequest req = HttpRequest.newBuilder(URI.create(url() + path)).timeout(timeout).GET().build();
         IOException last = null;
         // A kept-alive connection the upstream has closed fails the first request on it; GET is

@@ -23,22 +23,28 @@ import java.util.concurrent.Executors;
  */
 final class HostileMirror implements AutoCloseable {
     /** One manipulated answer. */
-    record Response(int status, byte[] body, String location, Duration perChunk) {
+    record Response(int status, byte[] body, String location, Duration perChunk, String retryAfter) {
         static Response bytes(byte[] body) {
-            return new Response(200, body, null, Duration.ZERO);
+            return new Response(200, body, null, Duration.ZERO, null);
         }
 
         static Response status(int status) {
-            return new Response(status, new byte[0], null, Duration.ZERO);
+            return new Response(status, new byte[0], null, Duration.ZERO, null);
         }
 
         static Response redirect(String location) {
-            return new Response(302, new byte[0], location, Duration.ZERO);
+            return new Response(302, new byte[0], location, Duration.ZERO, null);
         }
 
         /** The body in 16-byte chunks, {@code perChunk} apart. */
         static Response drip(byte[] body, Duration perChunk) {
-            return new Response(200, body, null, perChunk);
+            return new Response(200, body, null, perChunk, null);
+        }
+
+        /** 429 or 503 with a Retry-After header, as a mirror under a flood answers. */
+        static Response busy(int status, String retryAfter) {
+            return new Response(status, "busy\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), null, Duration.ZERO,
+                    retryAfter);
         }
     }
 
@@ -70,6 +76,9 @@ final class HostileMirror implements AutoCloseable {
                         .orElse(honest.map(Response::bytes).orElse(Response.status(404)));
                 if (r.location() != null) {
                     exchange.getResponseHeaders().add("Location", r.location());
+                }
+                if (r.retryAfter() != null) {
+                    exchange.getResponseHeaders().add("Retry-After", r.retryAfter());
                 }
                 exchange.sendResponseHeaders(r.status(), r.body().length == 0 ? -1 : r.body().length);
                 if (r.body().length > 0) {
