@@ -177,7 +177,9 @@ class ServeAbuseIT {
             assertEquals(get.header("Content-Type"), head.header("Content-Type"), route);
             assertEquals("", head.body(), route + ": HEAD sent a body");
             String length = head.header("Content-Length");
-            if (length != null && !route.equals("/metrics") && !route.equals("/api/status")) {
+            // live answers (figures, and searches that show their own timing) may differ by a digit between two requests
+            boolean live = route.startsWith("/api/") || route.startsWith("/search") || route.equals("/metrics");
+            if (length != null && !live) {
                 assertEquals(get.body().length(), Integer.parseInt(length), route + ": HEAD's Content-Length");
             }
         }
