@@ -143,7 +143,14 @@ class FloodDefenceIT {
         List<Socket> held = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                held.add(RawHttp.connect(address("127.0.0.6"), n.server().port()));
+                Socket s = RawHttp.connect(address("127.0.0.6"), n.server().port());
+                held.add(s);
+                // one kept-alive request on each, so the server has surely opened and counted all three
+                s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                s.setSoTimeout(5000);
+                byte[] head = new byte[12];
+                assertEquals(12, s.getInputStream().readNBytes(head, 0, 12));
+                assertEquals("HTTP/1.1 200", new String(head, StandardCharsets.ISO_8859_1));
             }
             try (Socket fourth = RawHttp.connect(address("127.0.0.6"), n.server().port())) {
                 fourth.setSoTimeout(3000);
