@@ -73,6 +73,11 @@ public final class ArchiveServer implements AutoCloseable {
             io.micrometer.core.instrument.Gauge.builder("samizdat_search_indexed_version", index::indexedVersion)
                     .description("snapshot version the search index last finished").register(metrics);
         }
+        SearchCache cache = pages.searchCache();
+        io.micrometer.core.instrument.FunctionCounter.builder("samizdat_search_cache_hits", cache, SearchCache::hits)
+                .description("searches answered from the cache of recent answers").register(metrics);
+        io.micrometer.core.instrument.FunctionCounter.builder("samizdat_search_cache_misses", cache, SearchCache::misses)
+                .description("searches that ran against the index").register(metrics);
         this.config = config;
         this.status = status;
         this.onNotify = onNotify;

@@ -58,10 +58,6 @@ final class ConnectionGuard extends Handler.Wrapper implements AutoCloseable {
         }
     }
 
-    int openConnections() {
-        return open.size();
-    }
-
     /** What the connector tells about each connection it opens and closes. */
     final Connection.Listener listener = new Connection.Listener() {
         @Override

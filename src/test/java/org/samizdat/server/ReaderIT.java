@@ -202,6 +202,19 @@ class ReaderIT {
     }
 
     @Test
+    void aRepeatedSearchIsAnsweredFromTheCacheAndCountedOnMetrics() throws Exception {
+        var metrics = node.server.metrics();
+        double hits = metrics.get("samizdat_search_cache_hits").functionCounter().count();
+        double misses = metrics.get("samizdat_search_cache_misses").functionCounter().count();
+        String first = node.get("/api/search?q=cachedquerywordzz").body();
+        String second = node.get("/api/search?q=cachedquerywordzz").body();
+        assertEquals(first, second, "the cached answer is the same answer");
+        assertEquals(misses + 1, metrics.get("samizdat_search_cache_misses").functionCounter().count());
+        assertEquals(hits + 1, metrics.get("samizdat_search_cache_hits").functionCounter().count());
+        assertTrue(node.get("/metrics").body().contains("samizdat_search_cache_hits_total"));
+    }
+
+    @Test
     void headAndOtherMethodsOnPagesBehave() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> head = http.send(HttpRequest.newBuilder(URI.create(node.url() + "/search?q=oil"))

@@ -21,8 +21,9 @@ public final class ReaderServer implements AutoCloseable {
         indexer = new Indexer(SearchIndex.open(indexDir, s -> { }), publicDir, s -> { });
         indexer.check(); // the first build, before the tests ask
         // the tests using this fixture send hundreds of requests from one address; the flood
-        // defences that would refuse them are tested in FloodDefenceIT
-        server = new ArchiveServer(new ServerConfig("127.0.0.1", 0, publicDir, "Sample archive").withLimits(FloodLimits.OFF),
+        // defences that would refuse them are tested in FloodDefenceIT (the search cache stays on)
+        FloodLimits noLimits = new FloodLimits(0, 0, 0, 0, 0, java.time.Duration.ZERO, 0, 0, 0, 1000, 5);
+        server = new ArchiveServer(new ServerConfig("127.0.0.1", 0, publicDir, "Sample archive").withLimits(noLimits),
                 new OriginStatus(publicDir, Clock.systemUTC()), () -> { }, null,
                 new ReaderSources(indexer, () -> mirrors)).start();
     }
