@@ -7,27 +7,65 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
+import org.samizdat.repo.Progress;
 
 /**
  * Writes cable-like documents: {@code Key: value} headers (reference id such as
- * {@code 09STATE12345}, date, origin post, classification, subject, tags) and English-like body
- * text whose length is log-normal around 5 KB with a tail past 100 KB; about one in fifty is a
- * PDF, HTML page or email instead. The same seed gives the same bytes.
+ * {@code 09STATE12345}, date, one of about 250 origin posts, addressee, classification, subject,
+ * tags of three kinds) and English-like body text whose length is log-normal around 5 KB, with one
+ * in 500 a long report past 100 KB; one in fifty each is a PDF, an HTML page or an email instead.
+ * The same seed gives the same bytes.
  */
 public final class Corpus {
-    private static final String[] CITIES = {"Paris", "Berlin", "Moscow", "Beijing", "Tokyo", "Cairo", "Nairobi", "Lagos",
-        "Brasilia", "Ottawa", "Canberra", "Madrid", "Rome", "Ankara", "Tehran", "Baghdad", "Kabul", "Islamabad", "New Delhi",
-        "Jakarta", "Manila", "Seoul", "Hanoi", "Bangkok", "Lima", "Bogota", "Caracas", "Havana", "Mexico", "Pretoria",
-        "Addis Ababa", "Riyadh", "Doha", "Tunis", "Rabat", "Algiers", "Kyiv", "Warsaw", "Prague", "Vienna", "Bern",
-        "Stockholm", "Oslo", "Helsinki", "Copenhagen", "Dublin", "London", "Lisbon", "Athens", "Tbilisi", "Baku",
-        "Yerevan", "Astana", "Tashkent", "Dhaka", "Colombo", "Kathmandu", "Ulaanbaatar", "Wellington", "Santiago"};
-    private static final String[] CODES = {"STATE", "PARIS", "BERLIN", "MOSCOW", "BEIJING", "TOKYO", "CAIRO", "NAIROBI",
-        "LAGOS", "BRASILIA", "OTTAWA", "CANBERRA", "MADRID", "ROME", "ANKARA", "BAGHDAD", "KABUL", "ISLAMABAD"};
+    /**
+     * Posts as "City:CC" (CC the country tag): embassies in capitals, then consulates. Busier posts
+     * come first; the reference code is the city's name in capitals ({@code 09ADDISABABA123}).
+     */
+    private static final String[] EMBASSIES = ("Paris:FR Berlin:GM Moscow:RS Beijing:CH Tokyo:JA Cairo:EG Baghdad:IZ "
+            + "Kabul:AF Islamabad:PK New_Delhi:IN London:UK Rome:IT Madrid:SP Ankara:TU Tel_Aviv:IS Riyadh:SA "
+            + "Mexico:MX Brasilia:BR Ottawa:CA Canberra:AS Seoul:KS Jakarta:ID Manila:RP Bangkok:TH Hanoi:VM "
+            + "Nairobi:KE Lagos:NI Abuja:NI Pretoria:SF Addis_Ababa:ET Khartoum:SU Tripoli:LY Tunis:TS Rabat:MO "
+            + "Algiers:AG Amman:JO Beirut:LE Damascus:SY Sanaa:YM Doha:QA Abu_Dhabi:AE Kuwait:KU Manama:BA "
+            + "Muscat:MU Tehran:IR Baku:AJ Tbilisi:GG Yerevan:AM Kyiv:UP Minsk:BO Warsaw:PL Prague:EZ "
+            + "Bratislava:LO Budapest:HU Vienna:AU Bern:SZ Brussels:BE The_Hague:NL Luxembourg:LU Dublin:EI "
+            + "Lisbon:PO Athens:GR Nicosia:CY Valletta:MT Sofia:BU Bucharest:RO Belgrade:RI Zagreb:HR "
+            + "Ljubljana:SI Sarajevo:BK Skopje:MK Tirana:AL Podgorica:MJ Pristina:KV Chisinau:MD Vilnius:LH "
+            + "Riga:LG Tallinn:EN Helsinki:FI Stockholm:SW Oslo:NO Copenhagen:DA Reykjavik:IC Astana:KZ "
+            + "Tashkent:UZ Bishkek:KG Dushanbe:TI Ashgabat:TX Ulaanbaatar:MG Dhaka:BG Colombo:CE Kathmandu:NP "
+            + "Rangoon:BM Phnom_Penh:CB Vientiane:LA Kuala_Lumpur:MY Singapore:SN Bandar_Seri_Begawan:BX "
+            + "Dili:TT Port_Moresby:PP Wellington:NZ Suva:FJ Apia:WS Majuro:RM Kolonia:FM Koror:PS "
+            + "Havana:CU Caracas:VE Bogota:CO Quito:EC Lima:PE La_Paz:BL Santiago:CI Buenos_Aires:AR "
+            + "Montevideo:UY Asuncion:PA Georgetown:GY Paramaribo:NS Panama:PM San_Jose:CS Managua:NU "
+            + "Tegucigalpa:HO San_Salvador:ES Guatemala:GT Belmopan:BH Kingston:JM Port_au_Prince:HA "
+            + "Santo_Domingo:DR Port_of_Spain:TD Bridgetown:BB Nassau:BF Dakar:SG Bamako:ML Niamey:NG "
+            + "Ouagadougou:UV Nouakchott:MR Conakry:GV Freetown:SL Monrovia:LI Abidjan:IV Accra:GH Lome:TO "
+            + "Cotonou:BN Yaounde:CM Libreville:GB Malabo:EK Kinshasa:CG Brazzaville:CF Bangui:CT Ndjamena:CD "
+            + "Kigali:RW Bujumbura:BY Kampala:UG Dar_es_Salaam:TZ Lusaka:ZA Harare:ZI Lilongwe:MI Maputo:MZ "
+            + "Gaborone:BC Windhoek:WA Maseru:LT Mbabane:WZ Antananarivo:MA Port_Louis:MP Asmara:ER "
+            + "Djibouti:DJ Mogadishu:SO Luanda:AO Banjul:GA Bissau:PU Praia:CV Victoria:SE").split(" ");
+    private static final String[] CONSULATES = ("Istanbul:TU Jerusalem:IS Basrah:IZ Erbil:IZ Karachi:PK Lahore:PK "
+            + "Peshawar:PK Mumbai:IN Chennai:IN Kolkata:IN Hyderabad:IN Shanghai:CH Guangzhou:CH Chengdu:CH "
+            + "Shenyang:CH Hong_Kong:HK Osaka_Kobe:JA Naha:JA Sapporo:JA Fukuoka:JA Busan:KS St_Petersburg:RS "
+            + "Yekaterinburg:RS Vladivostok:RS Frankfurt:GM Munich:GM Hamburg:GM Leipzig:GM Dusseldorf:GM "
+            + "Marseille:FR Strasbourg:FR Milan:IT Naples:IT Florence:IT Barcelona:SP Krakow:PL Jeddah:SA "
+            + "Dhahran:SA Dubai:AE Adana:TU Alexandria:EG Casablanca:MO Johannesburg:SF Cape_Town:SF "
+            + "Durban:SF Sao_Paulo:BR Rio_de_Janeiro:BR Recife:BR Monterrey:MX Guadalajara:MX Tijuana:MX "
+            + "Ciudad_Juarez:MX Nuevo_Laredo:MX Matamoros:MX Hermosillo:MX Merida:MX Toronto:CA Montreal:CA "
+            + "Vancouver:CA Calgary:CA Halifax:CA Quebec:CA Sydney:AS Melbourne:AS Perth:AS Auckland:NZ "
+            + "Ho_Chi_Minh_City:VM Chiang_Mai:TH Surabaya:ID Curacao:NA Hamilton:BD Ponta_Delgada:PO").split(" ");
     private static final String[] CLASSIFICATIONS = {"UNCLASSIFIED", "UNCLASSIFIED//FOR OFFICIAL USE ONLY", "CONFIDENTIAL",
         "CONFIDENTIAL//NOFORN", "SECRET", "SECRET//NOFORN"};
-    private static final String[] TAGS = {"PREL", "PGOV", "ECON", "EFIN", "ETRD", "ENRG", "EPET", "MARR", "MOPS", "PTER",
-        "PHUM", "KDEM", "KJUS", "SNAR", "EAID", "SENV", "TBIO", "KNNP", "ASEC", "CASC", "OVIP", "KPAO", "ELAB", "EAGR"};
+    /** Subject tags (politics, economics, military, social) and program tags, the two kinds besides countries. */
+    private static final String[] SUBJECT_TAGS = {"PREL", "PGOV", "PINR", "PHUM", "PTER", "PINS", "ECON", "EFIN", "ETRD",
+        "ENRG", "EPET", "EAID", "EAGR", "ELAB", "EINV", "MARR", "MOPS", "MCAP", "SNAR", "SENV", "SOCI", "TBIO", "ASEC",
+        "CASC", "OVIP", "KPAO", "AMGT", "CVIS"};
+    private static final String[] PROGRAM_TAGS = {"KDEM", "KJUS", "KNNP", "KCOR", "KCRM", "KWMN", "KIRF", "KTIP", "KPKO",
+        "KISL", "KFRD", "KMDR", "KCFE", "KSUM", "KPAL", "KGHG"};
+    /** Washington's own senders, about one cable in ten. */
+    private static final String[] WASHINGTON = {"Secretary of State:STATE", "USUN New York:USUNNEWYORK",
+        "USEU Brussels:USEUBRUSSELS", "USNATO:USNATO", "UNVIE Vienna:UNVIEVIENNA", "Mission Geneva:GENEVA"};
     private static final String[] WORDS = ("the of and to in a that is for on with as by at from this be are was were "
             + "minister government embassy official officials meeting talks agreement trade energy security report "
             + "policy president delegation ministry foreign economic military opposition election reform parliament "
@@ -38,32 +76,38 @@ public final class Corpus {
     private Corpus() {
     }
 
-    /** One generated document: its file (relative to the corpus root) and its size. */
-    public record Document(Path file, long bytes) {
+    /** One generated document: its file (relative to the corpus root), its release (1..K) and its size. */
+    public record Document(Path file, int release, long bytes) {
+    }
+
+    /** Same as {@link #write(Path, int, long, int, Progress)} without progress. */
+    public static List<Document> write(Path dir, int docs, long seed, int releases) throws IOException {
+        return write(dir, docs, seed, releases, Progress.NONE);
     }
 
     /**
-     * Writes {@code docs} documents under {@code dir}, spread over {@code releases} subdirectories
-     * named {@code release-1} ... (one directory per release to add), and returns them.
+     * Writes {@code docs} documents under {@code dir}, spread evenly over {@code releases}
+     * subdirectories {@code release-1} ... (one directory per release to add, by year inside),
+     * and returns them in the order written.
      */
-    public static List<Document> write(Path dir, int docs, long seed, int releases) throws IOException {
+    public static List<Document> write(Path dir, int docs, long seed, int releases, Progress progress) throws IOException {
         if (docs < 0 || releases < 1) {
             throw new IllegalArgumentException("need docs >= 0 and releases >= 1");
         }
         Random r = new Random(seed);
-        List<Document> out = new ArrayList<>();
+        List<Document> out = new ArrayList<>(docs);
         LocalDate start = LocalDate.of(2003, 1, 1);
         for (int i = 0; i < docs; i++) {
             int release = 1 + (int) ((long) i * releases / Math.max(1, docs));
             LocalDate date = start.plusDays((long) (i * (2600.0 / Math.max(1, docs))) + r.nextInt(3));
-            String code = CODES[r.nextInt(CODES.length)];
-            String ref = String.format("%02d%s%d", date.getYear() % 100, code, 100 + r.nextInt(99_900));
+            String[] post = post(r);
+            String ref = String.format("%02d%s%d", date.getYear() % 100, post[1], 100 + r.nextInt(r.nextInt(10) == 0 ? 999_900 : 99_900));
             Path folder = dir.resolve("release-" + release).resolve(String.valueOf(date.getYear()));
             Files.createDirectories(folder);
             Path file;
             byte[] bytes;
             int kind = r.nextInt(50);
-            String subject = sentence(r, 4 + r.nextInt(6)).replace(".", "").toUpperCase(java.util.Locale.ROOT);
+            String subject = sentence(r, 4 + r.nextInt(6)).replace(".", "").toUpperCase(Locale.ROOT);
             if (kind == 0) {
                 file = folder.resolve(ref + ".pdf");
                 bytes = pdf(subject);
@@ -78,24 +122,56 @@ public final class Corpus {
                         .getBytes(StandardCharsets.UTF_8);
             } else {
                 file = folder.resolve(ref + ".txt");
-                int length = (int) Math.min(400_000, Math.max(300, Math.exp(Math.log(5000) + 0.9 * r.nextGaussian())));
-                StringBuilder tags = new StringBuilder();
-                int n = 1 + r.nextInt(4);
-                for (int t = 0; t < n; t++) {
-                    tags.append(t == 0 ? "" : ", ").append(TAGS[r.nextInt(TAGS.length)]);
-                }
-                String post = code.equals("STATE") ? "Secretary of State" : "Embassy " + CITIES[r.nextInt(CITIES.length)];
-                bytes = ("Reference: " + ref + "\nDate: " + date + "\nOrigin: " + post + "\nClassification: "
-                        + CLASSIFICATIONS[r.nextInt(CLASSIFICATIONS.length)] + "\nSubject: " + subject + "\nTags: " + tags
-                        + "\n\n" + body(r, length) + "\n").getBytes(StandardCharsets.UTF_8);
+                // log-normal around 5 KB, and one in 500 a long report of 100-400 KB
+                int length = r.nextInt(500) == 0 ? 100_000 + r.nextInt(300_000)
+                        : (int) Math.min(400_000, Math.max(300, Math.exp(Math.log(5000) + 0.9 * r.nextGaussian())));
+                bytes = ("Reference: " + ref + "\nDate: " + date + "\nOrigin: " + post[0]
+                        + "\nTo: " + (post[1].equals("STATE") ? "All Diplomatic and Consular Posts" : "Secretary of State")
+                        + "\nClassification: " + CLASSIFICATIONS[r.nextInt(CLASSIFICATIONS.length)] + "\nSubject: " + subject
+                        + "\nTags: " + tags(r, post[2]) + "\n\n" + body(r, length) + "\n").getBytes(StandardCharsets.UTF_8);
             }
             if (Files.exists(file)) {
                 file = file.resolveSibling(file.getFileName().toString().replace(".", "-" + i + "."));
             }
             Files.write(file, bytes);
-            out.add(new Document(dir.relativize(file), bytes.length));
+            out.add(new Document(dir.relativize(file), release, bytes.length));
+            progress.update("writing the corpus", i + 1, docs);
         }
         return out;
+    }
+
+    /** A sender as {name, reference code, country tag}: busier posts more often, Washington one time in ten. */
+    private static String[] post(Random r) {
+        if (r.nextInt(10) == 0) {
+            String[] w = WASHINGTON[r.nextInt(WASHINGTON.length)].split(":");
+            return new String[] {w[0], w[1], ""};
+        }
+        boolean consulate = r.nextInt(5) == 0;
+        String[] list = consulate ? CONSULATES : EMBASSIES;
+        double skew = r.nextDouble();
+        String[] c = list[(int) (list.length * skew * skew)].split(":");
+        String city = c[0].replace('_', ' ');
+        return new String[] {(consulate ? "Consulate " : "Embassy ") + city,
+            c[0].replace("_", "").toUpperCase(Locale.ROOT), c[1]};
+    }
+
+    /** One to four subject tags, sometimes a program tag, and the country tags (the post's, sometimes a neighbour's). */
+    private static String tags(Random r, String country) {
+        java.util.LinkedHashSet<String> tags = new java.util.LinkedHashSet<>();
+        int n = 1 + r.nextInt(4);
+        for (int t = 0; t < n; t++) {
+            tags.add(SUBJECT_TAGS[r.nextInt(SUBJECT_TAGS.length)]);
+        }
+        if (r.nextInt(3) == 0) {
+            tags.add(PROGRAM_TAGS[r.nextInt(PROGRAM_TAGS.length)]);
+        }
+        if (!country.isEmpty()) {
+            tags.add(country);
+        }
+        if (country.isEmpty() || r.nextInt(4) == 0) {
+            tags.add(EMBASSIES[r.nextInt(EMBASSIES.length)].split(":")[1]);
+        }
+        return String.join(", ", tags);
     }
 
     private static String body(Random r, int length) {

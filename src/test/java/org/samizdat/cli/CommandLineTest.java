@@ -36,6 +36,25 @@ class CommandLineTest {
     }
 
     @Test
+    void corpusWritesReleaseDirectoriesThatAddAndPublishTakeAndRefusesAFullDirectory() throws Exception {
+        Path corpus = tmp.resolve("corpus");
+        Run written = run("corpus", corpus.toString(), "--docs", "60", "--releases", "2", "--seed", "3");
+        assertEquals(0, written.code(), written.err());
+        assertTrue(written.out().contains("Wrote 60 document(s)"), written.out());
+        assertTrue(Files.isDirectory(corpus.resolve("release-1")) && Files.isDirectory(corpus.resolve("release-2")));
+        Run again = run("corpus", corpus.toString(), "--docs", "60");
+        assertEquals(Main.USAGE, again.code());
+        assertTrue(again.err().contains("is not empty"), again.err());
+        assertEquals(Main.USAGE, run("corpus", tmp.resolve("other").toString(), "--docs", "5", "--releases", "9").code());
+        String archive = tmp.resolve("a").toString();
+        assertEquals(0, run("init", archive, "--name", "Cables").code());
+        Run add = run("add", archive, corpus.resolve("release-1").toString());
+        assertEquals(0, add.code(), add.err());
+        assertTrue(add.out().contains("Staged 30 document(s)"), add.out());
+        assertEquals(0, run("publish", archive, "--title", "One").code());
+    }
+
+    @Test
     void initAddPublishCheckWorkAndReportWhatTheyDid() throws Exception {
         String archive = tmp.resolve("a").toString();
         Run init = run("init", archive, "--name", "Cables");

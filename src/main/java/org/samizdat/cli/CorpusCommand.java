@@ -1,0 +1,68 @@
+package org.samizdat.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.samizdat.corpus.Corpus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code samizdat corpus}: write a deterministic synthetic corpus of cable-like documents, for trials and benchmarks. */
+@Command(name = "corpus", mixinStandardHelpOptions = true,
+        description = {"Write a synthetic corpus of diplomatic-cable-like documents into DIR, for trying samizdat out and",
+                "for benchmarks. Plain-text documents start with 'Key: value' headers (Reference, Date, Origin, To,",
+                "Classification, Subject, Tags) that `add` reads as metadata; their length is log-normal around",
+                "5 KB, with one in 500 a long report of 100-400 KB. One in fifty each is a PDF, an HTML page or an",
+                "email. The documents are spread evenly over K directories DIR/release-1 ... DIR/release-K, one",
+                "per release: `samizdat add ARCHIVE DIR/release-1`, publish, and so on.",
+                "The same --docs, --seed and --releases always give the same bytes."})
+final class CorpusCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DIR", description = "Where to write (created; must be empty or missing).")
+    Path directory;
+
+    @Option(names = "--docs", required = true, paramLabel = "N", description = "Number of documents (250,000 is about 2 GB).")
+    int docs;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--releases", defaultValue = "1", paramLabel = "K", description = "Number of release directories (default: ${DEFAULT-VALUE}).")
+    int releases;
+
+    @Override
+    public Integer call() throws Exception {
+        if (docs < 0 || releases < 1 || releases > Math.max(1, docs)) {
+            System.err.println("samizdat: need --docs >= 0 and 1 <= --releases <= --docs");
+            return Main.USAGE;
+        }
+        if (Files.isDirectory(directory)) {
+            try (Stream<Path> entries = Files.list(directory)) {
+                if (entries.findAny().isPresent()) {
+                    System.err.println("samizdat: " + directory + " is not empty; give a new or empty directory");
+                    return Main.USAGE;
+                }
+            }
+        } else if (Files.exists(directory)) {
+            System.err.println("samizdat: " + directory + " exists and is not a directory");
+            return Main.USAGE;
+        }
+        Files.createDirectories(directory);
+        List<Corpus.Document> written = Corpus.write(directory, docs, seed, releases, TerminalProgress.onStderr());
+        long[] sizes = written.stream().mapToLong(Corpus.Document::bytes).sorted().toArray();
+        long total = 0;
+        for (long s : sizes) {
+            total += s;
+        }
+        System.out.printf("Wrote %,d document(s), %,d bytes, in %d release director%s under %s%n", docs, total, releases,
+                releases == 1 ? "y" : "ies", directory);
+        if (sizes.length > 0) {
+            System.out.printf("Sizes: median %,d bytes, largest %,d bytes, %,d over 100 KB.%n", sizes[sizes.length / 2],
+                    sizes[sizes.length - 1], java.util.Arrays.stream(sizes).filter(s -> s > 100_000).count());
+        }
+        System.out.println("Next: samizdat add ARCHIVE " + directory.resolve("release-1") + " && samizdat publish ARCHIVE --title \"Release 1\"");
+        return Main.OK;
+    }
+}
