@@ -96,11 +96,11 @@ public final class ArchiveServer implements AutoCloseable {
         connector.setPort(config.port());
         server.addConnector(connector);
         ResourceHandler files = new ResourceHandler() {
-            // Jetty's default factory caches content for a second; timestamp.json is replaced in
-            // place, so a cached copy would serve a stale version. Read through to the file system.
+            // Jetty's default factory caches every file for a second; timestamp.json is replaced in
+            // place, so it must be read through. Every other name is immutable and is cached.
             @Override
             protected HttpContent.Factory newHttpContentFactory(ByteBufferPool.Sized sized) {
-                return new ResourceHttpContentFactory(getBaseResource(), getMimeTypes(), sized);
+                return new ImmutableFileCache(new ResourceHttpContentFactory(getBaseResource(), getMimeTypes(), sized), sized);
             }
         };
         files.setBaseResource(ResourceFactory.of(server).newResource(config.publicDir()));

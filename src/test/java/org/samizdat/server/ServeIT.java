@@ -89,6 +89,35 @@ class ServeIT {
     }
 
     @Test
+    void aFileThatArrivesAfterA404IsServedAtOnceAndTheTimestampIsReadFreshEveryTime() throws Exception {
+        // what a mirror sees: a downstream asks for the next version's files before they exist
+        Path next = archive.publicDir().resolve("metadata/9.snapshot.json");
+        assertEquals(404, get("/metadata/9.snapshot.json").statusCode());
+        Files.writeString(next, "{\"next\":1}");
+        try {
+            HttpResponse<byte[]> arrived = get("/metadata/9.snapshot.json");
+            assertEquals(200, arrived.statusCode());
+            assertEquals("{\"next\":1}", new String(arrived.body(), StandardCharsets.UTF_8));
+            assertEquals(200, get("/metadata/9.snapshot.json").statusCode(), "served again, from memory");
+        } finally {
+            Files.delete(next);
+        }
+        // timestamp.json is replaced in place by every publish and sync: never served from a cache
+        Path ts = archive.publicDir().resolve("metadata/timestamp.json");
+        byte[] original = Files.readAllBytes(ts);
+        assertArrayEquals(original, get("/metadata/timestamp.json").body());
+        byte[] replaced = Arrays.copyOf(original, original.length + 1);
+        replaced[original.length] = '\n';
+        try {
+            Files.write(ts, replaced);
+            assertArrayEquals(replaced, get("/metadata/timestamp.json").body());
+        } finally {
+            Files.write(ts, original);
+        }
+        assertArrayEquals(original, get("/metadata/timestamp.json").body());
+    }
+
+    @Test
     void headRangeAndConditionalRequestsWork() throws Exception {
         byte[] whole = Files.readAllBytes(docFile);
         HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create(server.url() + docPath))

@@ -1,0 +1,742 @@
+package org.samizdat.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.samizdat.archive.CanonicalJson;
+import org.samizdat.archive.Json;
+import org.samizdat.archive.Sha256;
+
+/**
+ * {@code bench/run}: every measurement of the benchmarks issue, each beside its peer in the same
+ * run, on loopback, each load bounded in time. Usage: {@code PeerBench smoke|full WORKDIR OUT.json [BENCHMARKS.md] [N]}.
+ * With a BENCHMARKS.md argument the table is spliced into it; without, it goes to WORKDIR/BENCHMARKS.md.
+ */
+public final class PeerBench {
+    /** Sizes of one mode: archive documents, release documents, wrk seconds and connections. */
+    record Mode(String name, int docs, int release, int wrkSeconds, int connections, int chain, int searchPasses) {
+        static Mode of(String name, Integer docs) {
+            Mode m = switch (name) {
+                case "full" -> new Mode("full", 250_000, 1000, 10, 64, 5, 5);
+                case "smoke" -> new Mode("smoke", 2000, 100, 2, 16, 5, 1);
+                default -> throw new IllegalArgumentException("mode is smoke or full, not " + name);
+            };
+            return docs == null ? m : new Mode(m.name, docs, Math.min(m.release, Math.max(1, docs / 4)), m.wrkSeconds,
+                    m.connections, m.chain, m.searchPasses);
+        }
+    }
+
+    private static final Pattern INDEXED = Pattern.compile("search index: .* ([\\d,]+) document\\(s\\) in ([\\d.]+) s");
+    private final Mode mode;
+    private final Path repo;
+    private final Path work;
+    private final Report report = new Report();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private String fingerprint;
+    private Child origin;
+    private int originPort;
+    private long releaseDocBytes;
+    private long releaseMetadataBytes;
+
+    private PeerBench(Mode mode, Path repo, Path work) {
+        this.mode = mode;
+        this.repo = repo;
+        this.work = work;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Mode mode = Mode.of(args[0], args.length > 4 ? Integer.valueOf(args[4]) : null);
+        Path work = Path.of(args[1]).toAbsolutePath();
+        Path out = Path.of(args[2]);
+        Path md = args.length > 3 && !args[3].isEmpty() ? Path.of(args[3]) : work.resolve("BENCHMARKS.md");
+        PeerBench bench = new PeerBench(mode, Path.of("").toAbsolutePath(), work);
+        int failed = bench.runAll(out, md);
+        System.exit(failed == 0 ? 0 : 1);
+    }
+
+    private int runAll(Path out, Path md) throws Exception {
+        Files.createDirectories(work);
+        long t0 = System.nanoTime();
+        machine(out);
+        step("corpus", this::corpus);
+        step("publish", this::publishAll);
+        step("full sync", this::fullSync);
+        step("release", this::publishRelease);
+        step("incremental sync", this::incrementalSync);
+        step("serving, memory and search", this::serving);
+        step("propagation", this::propagation);
+        if (origin != null) {
+            origin.close();
+        }
+        report.put("bench_seconds", (System.nanoTime() - t0) / 1e9);
+        report.writeJson(out);
+        String command = "bench/run " + mode.name() + (mode.docs() != Mode.of(mode.name(), null).docs() ? " " + mode.docs() : "");
+        String block = report.markdown(command);
+        if (md.getFileName().toString().equals("BENCHMARKS.md") && md.toAbsolutePath().getParent().equals(repo)) {
+            Report.splice(md, block);
+        } else {
+            Files.writeString(md, "# bench/run " + mode.name() + " (figures of a harness check, not results)\n\n" + block);
+        }
+        System.err.println("[bench] wrote " + out + " and " + md + " in " + Report.seconds((System.nanoTime() - t0) / 1e9));
+        return report.failures.size();
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private void step(String name, Step s) {
+        System.err.println("[bench] == " + name);
+        long t0 = System.nanoTime();
+        try {
+            s.run();
+        } catch (Exception | AssertionError e) {
+            e.printStackTrace();
+            report.failures.add(name + ": " + e);
+        }
+        System.err.println("[bench] == " + name + " took " + Report.seconds((System.nanoTime() - t0) / 1e9));
+    }
+
+    private void machine(Path out) throws Exception {
+        Map<String, Object> m = report.machine;
+        m.put("mode", mode.name());
+        m.put("date", LocalDate.now().toString());
+        m.put("cpus", (long) Runtime.getRuntime().availableProcessors());
+        String cpu = "unknown CPU";
+        for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+            if (line.startsWith("model name")) {
+                cpu = line.substring(line.indexOf(':') + 1).trim();
+                break;
+            }
+        }
+        m.put("cpu", cpu);
+        m.put("memory", Report.bytes(memTotal()));
+        String os = "Linux";
+        Path release = Path.of("/etc/os-release");
+        if (Files.exists(release)) {
+            for (String line : Files.readAllLines(release)) {
+                if (line.startsWith("PRETTY_NAME=")) {
+                    os = line.substring(12).replace("\"", "");
+                }
+            }
+        }
+        m.put("os", os + ", kernel " + System.getProperty("os.version"));
+        m.put("jdk", System.getProperty("java.vendor") + " " + Runtime.version());
+        m.put("peers", versions());
+        m.put("raw", repo.relativize(out.toAbsolutePath()).toString());
+        m.put("documents", (long) mode.docs());
+        m.put("release_documents", (long) mode.release());
+    }
+
+    private static long memTotal() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemTotal:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            }
+        }
+        return 0;
+    }
+
+    private String versions() throws Exception {
+        String nginx = Child.run(10, work, List.of("nginx", "-v")).out().trim().replace("nginx version: ", "");
+        String rsync = Child.run(10, work, List.of("rsync", "--version")).out().lines().findFirst().orElse("?")
+                .replaceAll("\\s+protocol.*", "").replace("rsync  version", "rsync").trim();
+        String wrk = Child.run(10, work, List.of("wrk", "--version")).out().lines().findFirst().orElse("?")
+                .replaceAll(" \\[.*", "").trim();
+        String sha = Child.run(10, work, List.of("sha256sum", "--version")).out().lines().findFirst().orElse("?").trim();
+        return sha + ", " + rsync + ", " + nginx + ", " + wrk;
+    }
+
+    // ---- the corpus
+
+    private Path corpus(String name) {
+        return work.resolve(name);
+    }
+
+    private void corpus() throws Exception {
+        // the archive's documents, the release published into it, and the release sent down the chain
+        makeCorpus("corpus", mode.docs(), 1);
+        makeCorpus("release", mode.release(), 2);
+        makeCorpus("chain-release", mode.release(), 3);
+        long bytes = tree(corpus("corpus"));
+        report.machine.put("corpus", String.format("%,d generated cable-like documents, %s (`samizdat corpus --docs %d --seed 1`)",
+                mode.docs(), Report.bytes(bytes), mode.docs()));
+        report.put("corpus_bytes", bytes);
+    }
+
+    private void makeCorpus(String name, int docs, int seed) throws Exception {
+        Path dir = corpus(name);
+        Path done = work.resolve(name + ".done");
+        String key = docs + " " + seed;
+        if (Files.exists(done) && Files.readString(done).equals(key)) {
+            return; // kept from an earlier run: the same arguments give the same bytes
+        }
+        delete(dir);
+        samizdat(900, "corpus", dir.toString(), "--docs", Integer.toString(docs), "--seed", Integer.toString(seed))
+                .requireOk("samizdat corpus");
+        Files.writeString(done, key);
+    }
+
+    // ---- publish N documents against sha256sum
+
+    private Path archive() {
+        return work.resolve("origin");
+    }
+
+    private void publishAll() throws Exception {
+        delete(archive());
+        samizdat(60, "init", archive().toString(), "--name", "Benchmark archive").requireOk("samizdat init");
+        fingerprint = Sha256.hex(Files.readAllBytes(archive().resolve("public/metadata/1.root.json")));
+        List<String> sha256sum = List.of("bash", "-c", "find . -type f -print0 | xargs -0 sha256sum > /dev/null");
+        Child.run(1800, corpus("corpus"), sha256sum).requireOk("sha256sum (warm-up: both read from the page cache)");
+        Child.Run sha = Child.run(1800, corpus("corpus"), sha256sum).requireOk("sha256sum");
+        Child.Run add = samizdat(3600, "add", archive().toString(), corpus("corpus").resolve("release-1").toString())
+                .requireOk("samizdat add");
+        Child.Run publish = samizdat(3600, "publish", archive().toString(), "--title", "Release 1").requireOk("samizdat publish");
+        double total = add.seconds() + publish.seconds();
+        report.put("sha256sum_seconds", sha.seconds());
+        report.put("add_seconds", add.seconds());
+        report.put("publish_seconds", publish.seconds());
+        report.row(String.format("publish %,d documents (`add` + `publish`; %s + %s)", mode.docs(),
+                        Report.seconds(add.seconds()), Report.seconds(publish.seconds())),
+                Report.seconds(total), "sha256sum: " + Report.seconds(sha.seconds()), Report.ratio(total / sha.seconds()),
+                "≤ 1.5×", total <= 1.5 * sha.seconds());
+    }
+
+    // ---- full and incremental sync against rsync's daemon
+
+    private void startOrigin(String... extra) throws Exception {
+        originPort = freePort();
+        List<String> args = new ArrayList<>(List.of("serve", archive().toString(), "--port", Integer.toString(originPort),
+                "--bind", "127.0.0.1", "--no-search"));
+        args.addAll(List.of(extra));
+        origin = Child.start(work, work.resolve("origin.log"), samizdatCommand(args));
+        awaitHttp("http://127.0.0.1:" + originPort + "/healthz", 120);
+    }
+
+    private Child rsyncDaemon(Path module, String name) throws Exception {
+        int port = freePort();
+        Path conf = work.resolve(name + ".conf");
+        Files.writeString(conf, "use chroot = no\nport = " + port + "\naddress = 127.0.0.1\npid file = " + work.resolve(name + ".pid")
+                + "\n[archive]\n  path = " + module + "\n  read only = yes\n" + (isRoot() ? "  uid = root\n  gid = root\n" : ""));
+        Files.deleteIfExists(work.resolve(name + ".pid"));
+        Child d = Child.start(work, work.resolve(name + ".log"), List.of("rsync", "--daemon", "--no-detach", "--config=" + conf));
+        awaitPort(port, 30);
+        daemonPorts.put(d, port);
+        return d;
+    }
+
+    private final Map<Child, Integer> daemonPorts = new HashMap<>();
+
+    private Child.Run rsyncFrom(int port, Path dest) throws Exception {
+        Files.createDirectories(dest);
+        return Child.run(3600, work, List.of("rsync", "-a", "--delete", "--stats", "rsync://127.0.0.1:" + port + "/archive/", dest + "/"))
+                .requireOk("rsync");
+    }
+
+    private Child.Run mirrorOnce(String upstream, Path dir) throws Exception {
+        return samizdat(3600, "mirror", upstream, dir.toString(), "--fingerprint", fingerprint, "--once").requireOk("samizdat mirror --once");
+    }
+
+    private void fullSync() throws Exception {
+        startOrigin("--no-flood-limits");
+        Child daemon = rsyncDaemon(archive().resolve("public"), "rsyncd");
+        delete(work.resolve("m0"));
+        delete(work.resolve("rsync-copy"));
+        try (CountingRelay toOrigin = new CountingRelay(originPort); CountingRelay toRsync = new CountingRelay(daemonPorts.get(daemon))) {
+            Child.Run mine = mirrorOnce(toOrigin.url(), work.resolve("m0"));
+            long myBytes = toOrigin.total();
+            Child.Run theirs = rsyncFrom(toRsync.port(), work.resolve("rsync-copy"));
+            long theirBytes = toRsync.total();
+            assertMirrored(archive().resolve("public"), work.resolve("m0/public"));
+            assertSameTree(archive().resolve("public"), work.resolve("rsync-copy"));
+            report.put("full_sync_seconds", mine.seconds());
+            report.put("full_sync_bytes", myBytes);
+            report.put("full_sync_connections", toOrigin.connections());
+            report.put("rsync_full_seconds", theirs.seconds());
+            report.put("rsync_full_bytes", theirBytes);
+            report.row(String.format("full mirror sync of %,d documents, time (`mirror --once` vs `rsync -a` from rsync's daemon)", mode.docs()),
+                    Report.seconds(mine.seconds()), "rsync: " + Report.seconds(theirs.seconds()),
+                    Report.ratio(mine.seconds() / theirs.seconds()), "≤ 0.5×", mine.seconds() <= 0.5 * theirs.seconds());
+            report.row("full mirror sync, bytes on the wire (both ways)", Report.bytes(myBytes), "rsync: " + Report.bytes(theirBytes),
+                    Report.ratio((double) myBytes / theirBytes), "–", null);
+        } finally {
+            daemon.close();
+        }
+    }
+
+    private void publishRelease() throws Exception {
+        Map<String, Long> before = listing(archive().resolve("public/metadata"));
+        long targetsBefore = tree(archive().resolve("public/targets"));
+        Child.Run add = samizdat(600, "add", archive().toString(), corpus("release").resolve("release-1").toString(), "--as", "r2")
+                .requireOk("samizdat add (release)");
+        Child.Run publish = samizdat(600, "publish", archive().toString(), "--title", "Release 2").requireOk("samizdat publish (release)");
+        Map<String, Long> after = listing(archive().resolve("public/metadata"));
+        releaseMetadataBytes = changed(before, after);
+        releaseDocBytes = tree(archive().resolve("public/targets")) - targetsBefore;
+        long entries = releaseEntries(before, after);
+        report.put("release_add_seconds", add.seconds());
+        report.put("release_publish_seconds", publish.seconds());
+        report.put("release_metadata_bytes", releaseMetadataBytes);
+        report.put("release_entries_bytes", entries);
+        report.put("release_document_bytes", releaseDocBytes);
+        report.row(String.format("publish a %,d-document release into an archive of %,d (`publish`; `add` took %s)", mode.release(),
+                        mode.docs(), Report.seconds(add.seconds())), Report.seconds(publish.seconds()), "–", "–", "≤ 2 s",
+                publish.seconds() <= 2.0);
+        report.row("metadata written by that release, against its own target entries", Report.bytes(releaseMetadataBytes),
+                "entries: " + Report.bytes(entries), Report.ratio((double) releaseMetadataBytes / entries), "≤ 2×",
+                releaseMetadataBytes <= 2 * entries);
+    }
+
+    private void incrementalSync() throws Exception {
+        Child daemon = rsyncDaemon(archive().resolve("public"), "rsyncd");
+        try (CountingRelay toOrigin = new CountingRelay(originPort); CountingRelay toRsync = new CountingRelay(daemonPorts.get(daemon))) {
+            Child.Run mine = mirrorOnce(toOrigin.url(), work.resolve("m0"));
+            long myBytes = toOrigin.total();
+            Child.Run theirs = rsyncFrom(toRsync.port(), work.resolve("rsync-copy"));
+            long theirBytes = toRsync.total();
+            assertMirrored(archive().resolve("public"), work.resolve("m0/public"));
+            long floor = releaseDocBytes + releaseMetadataBytes;
+            report.put("incremental_sync_seconds", mine.seconds());
+            report.put("incremental_sync_bytes", myBytes);
+            report.put("rsync_incremental_seconds", theirs.seconds());
+            report.put("rsync_incremental_bytes", theirBytes);
+            report.put("release_floor_bytes", floor);
+            report.row(String.format("incremental sync of the %,d-document release, bytes on the wire (new documents + changed metadata: %s)",
+                            mode.release(), Report.bytes(floor)), Report.bytes(myBytes) + " (" + Report.ratio((double) myBytes / floor) + " of them)",
+                    "rsync: " + Report.bytes(theirBytes), Report.ratio((double) myBytes / theirBytes), "≤ 1.2× of new, and < rsync",
+                    myBytes <= 1.2 * floor && myBytes < theirBytes);
+            report.row("incremental sync, time", Report.seconds(mine.seconds()), "rsync: " + Report.seconds(theirs.seconds()),
+                    Report.ratio(mine.seconds() / theirs.seconds()), "–", null);
+        } finally {
+            daemon.close();
+        }
+    }
+
+    // ---- serving (wrk against nginx), a mirror's memory, search
+
+    private void serving() throws Exception {
+        Path pub = work.resolve("m0/public");
+        String small = closest(pub.resolve("targets"), 1024);
+        String large = closest(pub.resolve("targets"), 100 * 1024);
+        int port = freePort();
+        Map<String, Wrk.Result> mine = new LinkedHashMap<>();
+        Map<String, Wrk.Result> theirs = new LinkedHashMap<>();
+        long peak;
+        long hwm;
+        Child mirror = Child.start(work, work.resolve("m0.log"), samizdatCommand(List.of("mirror", "http://127.0.0.1:" + originPort,
+                work.resolve("m0").toString(), "--fingerprint", fingerprint, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--interval", "3600", "--no-flood-limits")));
+        try {
+            String log = mirror.awaitLog("search index:", mode.docs() / 100 + 600);
+            Matcher m = INDEXED.matcher(log);
+            if (!m.find()) {
+                throw new IllegalStateException("the mirror's search index failed:\n" + Child.tail(log));
+            }
+            double build = Double.parseDouble(m.group(2));
+            long indexRss = mirror.highWaterMark();
+            search(port, build);
+            mirror.startSampling();
+            mine.put("1k", Wrk.run(work, "http://127.0.0.1:" + port + small, mode.connections(), mode.wrkSeconds()));
+            mine.put("100k", Wrk.run(work, "http://127.0.0.1:" + port + large, mode.connections(), mode.wrkSeconds()));
+            peak = mirror.stopSampling();
+            hwm = mirror.highWaterMark();
+            report.put("mirror_rss_after_index_build_bytes", indexRss);
+        } finally {
+            mirror.close();
+        }
+        long nginxPeak;
+        try (Child nginx = nginx(pub, port)) {
+            nginx.startSampling();
+            theirs.put("1k", Wrk.run(work, "http://127.0.0.1:" + port + small, mode.connections(), mode.wrkSeconds()));
+            theirs.put("100k", Wrk.run(work, "http://127.0.0.1:" + port + large, mode.connections(), mode.wrkSeconds()));
+            nginxPeak = nginx.stopSampling();
+        }
+        String how = String.format("`wrk -t2 -c%d -d%ds`, keep-alive", mode.connections(), mode.wrkSeconds());
+        for (String size : List.of("1k", "100k")) {
+            Wrk.Result a = mine.get(size);
+            Wrk.Result b = theirs.get(size);
+            report.put("wrk_" + size + "_samizdat", a.json());
+            report.put("wrk_" + size + "_nginx", b.json());
+            report.row(String.format("serve a %s document from a mirror, requests/s (%s; p99 %s vs %s)",
+                            size.equals("1k") ? "1 KB" : "100 KB", how, a.p99(), b.p99()),
+                    String.format("%,.0f/s", a.requestsPerSecond()), String.format("nginx sendfile: %,.0f/s", b.requestsPerSecond()),
+                    Report.ratio(a.requestsPerSecond() / b.requestsPerSecond()), "≥ 1.0×",
+                    a.requestsPerSecond() >= b.requestsPerSecond());
+        }
+        report.put("mirror_peak_rss_serving_bytes", peak);
+        report.put("mirror_rss_high_water_bytes", hwm);
+        report.put("nginx_peak_rss_bytes", nginxPeak);
+        report.row(String.format("peak RSS of a mirror of %,d documents under that load (all-time peak, index build included: %s)",
+                        mode.docs(), Report.bytes(hwm)), Report.bytes(peak), "nginx: " + Report.bytes(nginxPeak), "–", "≤ 256 MB",
+                peak <= 256L << 20);
+    }
+
+    private Child nginx(Path root, int port) throws Exception {
+        Path dir = work.resolve("nginx");
+        Files.createDirectories(dir);
+        Path conf = dir.resolve("nginx.conf");
+        Files.writeString(conf, (isRoot() ? "user root;\n" : "") + "worker_processes auto;\npid " + dir.resolve("nginx.pid")
+                + ";\nerror_log " + dir.resolve("error.log") + ";\nevents { worker_connections 4096; }\nhttp {\n"
+                + "  sendfile on;\n  tcp_nopush on;\n  keepalive_requests 1000000;\n  access_log off;\n"
+                + "  include /etc/nginx/mime.types;\n  default_type application/octet-stream;\n"
+                + "  server {\n    listen 127.0.0.1:" + port + ";\n    root " + root + ";\n  }\n}\n");
+        Child c = Child.start(work, dir.resolve("stdout.log"), List.of("nginx", "-c", conf.toString(), "-g", "daemon off;"));
+        awaitPort(port, 30);
+        return c;
+    }
+
+    private void search(int port, double build) throws Exception {
+        List<Double> latencies = new ArrayList<>();
+        String base = "http://127.0.0.1:" + port + "/api/search?";
+        for (String[] q : SearchBench.QUERIES) { // warm-up
+            get(base + query(q));
+        }
+        for (int pass = 0; pass < mode.searchPasses(); pass++) {
+            for (String[] q : SearchBench.QUERIES) {
+                long t = System.nanoTime();
+                HttpResponse<byte[]> r = get(base + query(q));
+                latencies.add((System.nanoTime() - t) / 1e6);
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException("search " + String.join(" ", q) + " answered " + r.statusCode());
+                }
+            }
+        }
+        List<Double> grep = new ArrayList<>();
+        for (String w : SearchBench.GREP_WORDS) {
+            grep.add(Child.run(900, corpus("corpus"), List.of("grep", "-rliF", w, ".")).seconds() * 1000);
+        }
+        double p50 = SearchBench.percentile(latencies, 50);
+        double p99 = SearchBench.percentile(latencies, 99);
+        double grepMs = SearchBench.percentile(grep, 50);
+        report.put("index_build_seconds", build);
+        report.put("search_p50_ms", p50);
+        report.put("search_p99_ms", p99);
+        report.put("search_runs", (long) latencies.size());
+        report.put("grep_median_ms", grepMs);
+        report.row(String.format("search index build of %,d documents, in the mirror", mode.docs()), Report.seconds(build), "–", "–",
+                "≤ 180 s", build <= 180);
+        report.row(String.format("search over HTTP (`/api/search`, %d queries × %d, no cache), p50", SearchBench.QUERIES.size(),
+                        mode.searchPasses()), Report.fixed(p50, 1) + " ms", String.format("grep -rliF: %,.0f ms", grepMs),
+                Report.ratio(p50 / grepMs), "≤ 10 ms", p50 <= 10);
+        report.row("search over HTTP, p99", Report.fixed(p99, 1) + " ms", "–", "–", "≤ 100 ms", p99 <= 100);
+    }
+
+    private static String query(String[] q) {
+        StringBuilder sb = new StringBuilder("q=").append(URLEncoder.encode(q[0], StandardCharsets.UTF_8));
+        for (int i = 1; i + 1 < q.length; i += 2) {
+            sb.append('&').append(q[i]).append('=').append(URLEncoder.encode(q[i + 1], StandardCharsets.UTF_8));
+        }
+        return sb.toString();
+    }
+
+    // ---- propagation through a chain of mirrors, beside rsync pulls in a chain
+
+    private void propagation() throws Exception {
+        origin.close();
+        startOrigin(); // the default flood defences, as a publisher would run it
+        List<Child> mirrors = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
+        Path release = corpus("chain-release").resolve("release-1");
+        try (CountingRelay egress = new CountingRelay(originPort)) {
+            for (int i = 1; i <= mode.chain(); i++) {
+                Path dir = work.resolve("chain-" + i);
+                delete(dir);
+                Files.createDirectories(dir);
+                // seeded with the synced mirror's files (hard links: a mirror replaces files, never edits them)
+                Child.run(900, work, List.of("cp", "-al", work.resolve("m0/public").toString(), dir.resolve("public").toString()))
+                        .requireOk("cp -al");
+                int port = freePort();
+                String upstream = i == 1 ? egress.url() : "http://127.0.0.1:" + ports.get(i - 2);
+                ports.add(port);
+                mirrors.add(Child.start(work, work.resolve("chain-" + i + ".log"), samizdatCommand(List.of("mirror", upstream,
+                        dir.toString(), "--fingerprint", fingerprint, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                        "--public-url", "http://127.0.0.1:" + port, "--interval", "600", "--no-search"))));
+            }
+            for (int port : ports) {
+                awaitFirstSync(port, 300);
+            }
+            Thread.sleep(2000); // each has subscribed to its upstream's notifications
+            egress.reset();
+            Map<String, Long> before = listing(archive().resolve("public/metadata"));
+            long targetsBefore = tree(archive().resolve("public/targets"));
+            samizdat(600, "add", archive().toString(), release.toString(), "--as", "r3").requireOk("samizdat add (chain release)");
+            Child.Run publish = samizdat(600, "publish", archive().toString(), "--title", "Release 3").requireOk("samizdat publish");
+            long published = System.nanoTime();
+            long releaseBytes = tree(archive().resolve("public/targets")) - targetsBefore
+                    + changed(before, listing(archive().resolve("public/metadata")));
+            long version = version("http://127.0.0.1:" + originPort);
+            List<Double> arrivals = new ArrayList<>();
+            long deadline = published + 600_000_000_000L;
+            for (int port : ports) {
+                while (version("http://127.0.0.1:" + port) < version) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the release did not reach the mirror on port " + port + " in 600 s");
+                    }
+                    Thread.sleep(20);
+                }
+                arrivals.add((System.nanoTime() - published) / 1e9);
+            }
+            Thread.sleep(1000); // anything still in flight from the origin is counted
+            long out = egress.fromServer();
+            report.put("chain_arrival_seconds", arrivals.stream().map(a -> Report.fixed(a, 3)).toList());
+            report.put("chain_publish_seconds", publish.seconds());
+            report.put("chain_release_bytes", releaseBytes);
+            report.put("chain_origin_egress_bytes", out);
+            double rsyncChain = rsyncChain(release);
+            report.row(String.format("a %,d-document release through %d chained mirrors: time from publish to the last (notify, no polling)",
+                            mode.release(), mode.chain()), Report.seconds(arrivals.get(arrivals.size() - 1)),
+                    String.format("%d rsync pulls back to back: %s", mode.chain(), Report.seconds(rsyncChain)),
+                    Report.ratio(arrivals.get(arrivals.size() - 1) / rsyncChain), "–", null);
+            report.row(String.format("origin egress for that release (release: %s)", Report.bytes(releaseBytes)), Report.bytes(out),
+                    "rsync's first hop: " + Report.bytes(((Number) report.raw.get("rsync_chain_first_hop_bytes")).longValue()),
+                    Report.ratio((double) out / releaseBytes) + " of the release", "≤ 2× the release", out <= 2 * releaseBytes);
+        } finally {
+            for (Child m : mirrors) {
+                m.close();
+            }
+        }
+    }
+
+    /** Debian-style pulls down a chain of rsync daemons, each started as soon as the one before finished. */
+    private double rsyncChain(Path release) throws Exception {
+        List<Path> copies = new ArrayList<>();
+        for (int i = 1; i <= mode.chain(); i++) {
+            Path dir = work.resolve("rsync-chain-" + i);
+            delete(dir);
+            Child.run(900, work, List.of("cp", "-al", work.resolve("rsync-copy").toString(), dir.toString())).requireOk("cp -al");
+            copies.add(dir);
+        }
+        List<Child> daemons = new ArrayList<>();
+        try {
+            daemons.add(rsyncDaemon(archive().resolve("public"), "rsyncd-0"));
+            for (int i = 1; i < mode.chain(); i++) {
+                daemons.add(rsyncDaemon(copies.get(i - 1), "rsyncd-" + i));
+            }
+            double total = 0;
+            try (CountingRelay first = new CountingRelay(daemonPorts.get(daemons.get(0)))) {
+                for (int i = 0; i < mode.chain(); i++) {
+                    int port = i == 0 ? first.port() : daemonPorts.get(daemons.get(i));
+                    total += rsyncFrom(port, copies.get(i)).seconds();
+                    if (i == 0) {
+                        report.put("rsync_chain_first_hop_bytes", first.fromServer());
+                    }
+                }
+            }
+            assertSameTree(archive().resolve("public"), copies.get(copies.size() - 1));
+            report.put("rsync_chain_seconds", total);
+            return total;
+        } finally {
+            for (Child d : daemons) {
+                d.close();
+            }
+        }
+    }
+
+    /** Waits until a mirror's status shows its first sync done (it subscribes to its upstream right after). */
+    private void awaitFirstSync(int port, int seconds) throws Exception {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            try {
+                HttpResponse<byte[]> r = get("http://127.0.0.1:" + port + "/api/status");
+                if (r.statusCode() == 200 && Json.parseObject(r.body()).get("last_sync") != null) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the mirror on port " + port + " did not finish a first sync in " + seconds + " s");
+    }
+
+    private long version(String base) throws Exception {
+        HttpResponse<byte[]> r = get(base + "/metadata/timestamp.json");
+        if (r.statusCode() != 200) {
+            return -1;
+        }
+        Map<String, Object> ts = Json.parseObject(r.body());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> signed = (Map<String, Object>) ts.get("signed");
+        return ((Number) signed.get("version")).longValue();
+    }
+
+    // ---- helpers
+
+    private List<String> samizdatCommand(List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(repo.resolve("samizdat").toString());
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    private Child.Run samizdat(long timeoutSeconds, String... args) throws Exception {
+        return Child.run(timeoutSeconds, work, samizdatCommand(List.of(args)));
+    }
+
+    private HttpResponse<byte[]> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private void awaitHttp(String url, int seconds) throws Exception {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            try {
+                if (get(url).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(url + " did not answer within " + seconds + " s");
+    }
+
+    private static void awaitPort(int port, int seconds) throws Exception {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("nothing listens on port " + port + " after " + seconds + " s");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** The stored file whose size is nearest {@code size}, as a URL path. */
+    private static String closest(Path targets, long size) throws IOException {
+        try (Stream<Path> w = Files.walk(targets)) {
+            Path best = w.filter(Files::isRegularFile).min((a, b) -> Long.compare(Math.abs(a.toFile().length() - size),
+                    Math.abs(b.toFile().length() - size))).orElseThrow();
+            return "/targets/" + targets.relativize(best).toString().replace('\\', '/');
+        }
+    }
+
+    /** File name to size and modification time, so a changed file counts as written. */
+    private static Map<String, Long> listing(Path dir) throws IOException {
+        Map<String, Long> m = new HashMap<>();
+        try (Stream<Path> w = Files.list(dir)) {
+            for (Path p : w.toList()) {
+                m.put(p.getFileName().toString() + "@" + Files.getLastModifiedTime(p).toMillis() + "@" + Files.size(p), Files.size(p));
+            }
+        }
+        return m;
+    }
+
+    private static long changed(Map<String, Long> before, Map<String, Long> after) {
+        long sum = 0;
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            if (!before.containsKey(e.getKey())) {
+                sum += e.getValue();
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * The release's own target entries: for each document, its path and its signed length, hashes
+     * and metadata as canonical JSON, summed over the new targets roles (the release and its bins).
+     */
+    private long releaseEntries(Map<String, Long> before, Map<String, Long> after) throws IOException {
+        long sum = 0;
+        for (String key : after.keySet()) {
+            String name = key.substring(0, key.indexOf('@'));
+            if (before.containsKey(key) || !name.matches("\\d+\\.r\\d+.*\\.json")) {
+                continue;
+            }
+            Map<String, Object> meta = Json.parseObject(Files.readAllBytes(archive().resolve("public/metadata").resolve(name)));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> targets = (Map<String, Object>) ((Map<String, Object>) meta.get("signed")).get("targets");
+            for (Map.Entry<String, Object> e : targets.entrySet()) {
+                sum += CanonicalJson.encode(Map.of(e.getKey(), e.getValue())).length - 2;
+            }
+        }
+        if (sum == 0) {
+            throw new IllegalStateException("no new release role found in the metadata");
+        }
+        return sum;
+    }
+
+    private static void assertSameTree(Path expected, Path actual) throws IOException {
+        Map<String, Long> a = files(expected);
+        Map<String, Long> b = files(actual);
+        if (!a.equals(b)) {
+            List<String> missing = a.keySet().stream().filter(k -> !a.get(k).equals(b.get(k))).limit(5).toList();
+            throw new IllegalStateException(actual + " differs from " + expected + " (" + a.size() + " vs " + b.size()
+                    + " files; e.g. " + missing + ")");
+        }
+    }
+
+    /**
+     * A mirror holds every document and the current version's metadata (not the superseded
+     * snapshots an rsync copy also carries), each the same size as the origin's, and the same timestamp.
+     */
+    private static void assertMirrored(Path origin, Path mirror) throws IOException {
+        assertSameTree(origin.resolve("targets"), mirror.resolve("targets"));
+        Map<String, Long> have = files(origin.resolve("metadata"));
+        for (Map.Entry<String, Long> e : files(mirror.resolve("metadata")).entrySet()) {
+            if (!e.getValue().equals(have.get(e.getKey()))) {
+                throw new IllegalStateException(mirror + " has metadata/" + e.getKey() + " unlike the origin's");
+            }
+        }
+        if (!java.util.Arrays.equals(Files.readAllBytes(origin.resolve("metadata/timestamp.json")),
+                Files.readAllBytes(mirror.resolve("metadata/timestamp.json")))) {
+            throw new IllegalStateException(mirror + " is not at the origin's timestamp");
+        }
+    }
+
+    private static Map<String, Long> files(Path dir) throws IOException {
+        Map<String, Long> m = new HashMap<>();
+        try (Stream<Path> w = Files.walk(dir)) {
+            w.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .forEach(p -> m.put(dir.relativize(p).toString(), p.toFile().length()));
+        }
+        return m;
+    }
+
+    private static long tree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> w = Files.walk(dir)) {
+            return w.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    private static void delete(Path dir) throws IOException, InterruptedException {
+        if (Files.exists(dir)) {
+            Child.run(900, dir.getParent(), List.of("rm", "-rf", dir.toString())).requireOk("rm -rf " + dir);
+        }
+    }
+}
