@@ -32,7 +32,8 @@ class LayeringTest {
             "search", Set.of("archive", "tuf", "store", "repo"),
             "torrent", Set.of("archive", "tuf", "store", "repo"),
             "registry", Set.of("archive", "tuf", "store", "repo", "sync"),
-            "server", Set.of("archive", "tuf", "store", "repo", "sync", "search", "torrent", "registry"));
+            "server", Set.of("archive", "tuf", "store", "repo", "sync", "search", "torrent", "registry"),
+            "corpus", Set.of("repo"));
     /** Packages that may import nothing outside the JDK. */
     private static final Set<String> JDK_ONLY = Set.of("archive", "tuf", "store", "repo");
     /** Third-party libraries that only one package may import. */

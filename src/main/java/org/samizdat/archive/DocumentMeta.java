@@ -109,15 +109,15 @@ public record DocumentMeta(String title, String date, String contentType, Map<St
      */
     public static DocumentMeta fromTextHeaders(byte[] head, String contentType) {
         String text = new String(head, StandardCharsets.UTF_8);
-        String[] lines = text.split("\r?\n", -1);
         Map<String, Object> fields = new LinkedHashMap<>();
         String title = "";
         String date = "";
         boolean sawBlank = false;
         int count = 0;
-        // the last line may be cut off by the head limit: only complete lines count
-        for (int i = 0; i < lines.length - 1; i++) {
-            String line = lines[i];
+        // the last line may be cut off by the head limit: only complete lines (ended by \n) count;
+        // lines are taken one at a time, as the headers end at the first blank one
+        for (int from = 0, nl; (nl = text.indexOf('\n', from)) >= 0; from = nl + 1) {
+            String line = text.substring(from, nl > from && text.charAt(nl - 1) == '\r' ? nl - 1 : nl);
             if (line.isBlank()) {
                 sawBlank = true;
                 break;

@@ -254,6 +254,7 @@ public final class Publisher {
         for (StagedDocument d : docs) {
             files.put(d.path().under(release).value(), new TargetFile(d.length(), d.sha256(), d.meta().toCustom(release)));
         }
+        java.util.Set<Path> dirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
         Parallel.map(docs, 0, "placing documents", progress, d -> {
             Path obj = staging.object(d.sha256());
             String name = "targets/" + d.path().under(release).hashedName(d.sha256());
@@ -264,10 +265,11 @@ public final class Publisher {
                 if (Files.size(obj) != d.length()) {
                     throw new IOException("staged content of " + d.path() + " (" + obj + ") is damaged; add it again");
                 }
-                pub.link(obj, name);
+                dirs.add(pub.link(obj, name, false));
             }
             return null;
         });
+        FileStore.syncDirectories(dirs); // the links are durable before any metadata names them
     }
 
     /** What a resign did: lines for the user, and warnings about roles it could not renew. */

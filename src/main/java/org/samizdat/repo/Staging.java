@@ -47,20 +47,32 @@ public final class Staging {
         return objects().resolve(sha256);
     }
 
-    /** Copies and hashes every item (on all cores), then appends them to the index in one durable write. */
+    /**
+     * Threads that copy documents in: more than the cores, because each document costs several
+     * file-system calls (open, fsync, rename) that wait on the kernel rather than use a CPU.
+     */
+    static final int THREADS = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
+
+    /**
+     * Copies and hashes every item, each made durable under a temporary name before it is renamed
+     * into place (so a named object is always complete), then appends them all to the index in
+     * one durable write.
+     */
     public List<StagedDocument> add(List<Item> items, Progress progress) throws IOException {
         Files.createDirectories(objects());
-        List<StagedDocument> staged = Parallel.map(items, 0, "staging", progress, this::copyIn);
+        List<StagedDocument> staged = Parallel.map(items, THREADS, "staging", progress, this::copyIn);
+        syncDirectory(objects());
         append(staged);
         return staged;
     }
 
     private StagedDocument copyIn(Item item) throws IOException {
-        Path tmp = Files.createTempFile(objects(), ".tmp-", "");
+        Path tmp = objects().resolve(".tmp-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
         MessageDigest md = Sha256.newDigest();
         long length;
+        // one open of the source and one of the copy; the copy is forced to disk before it is named
         try (InputStream in = Files.newInputStream(item.source());
-             FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+             FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
              OutputStream out = new DigestOutputStream(java.nio.channels.Channels.newOutputStream(ch), md)) {
             length = in.transferTo(out);
             out.flush();
@@ -70,13 +82,17 @@ public final class Staging {
             throw new IOException(item.source() + ": cannot stage: " + e.getMessage(), e);
         }
         String sha = Hex.encode(md.digest());
-        Path obj = object(sha);
-        if (Files.exists(obj) && Files.size(obj) == length) {
-            Files.delete(tmp);
-        } else {
-            Files.move(tmp, obj, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
+        // content-addressed: an object already there under this name has these very bytes, so replacing it is harmless
+        Files.move(tmp, object(sha), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return new StagedDocument(item.draft().path(), sha, length, item.draft().meta());
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // some file systems cannot open directories; the renames are still atomic
+        }
     }
 
     private void append(List<StagedDocument> docs) throws IOException {

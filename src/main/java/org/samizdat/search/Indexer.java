@@ -111,6 +111,7 @@ public final class Indexer implements AutoCloseable {
                 last = u;
                 seen = now;
                 lastError = null;
+                org.samizdat.repo.Heap.giveBack();
                 if (u.releasesAdded() + u.releasesRemoved() > 0) {
                     log.accept(String.format("search index: %d release(s) indexed, %d removed, %,d document(s) in %.1f s%s",
                             u.releasesAdded(), u.releasesRemoved(), u.documents(), u.millis() / 1000.0,

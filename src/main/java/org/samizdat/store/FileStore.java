@@ -114,22 +114,39 @@ public final class FileStore implements Store {
 
     /** Makes an existing file visible under {@code name} by a hard link, or a durable copy when links fail. */
     public void link(Path source, String name) throws IOException {
+        link(source, name, true);
+    }
+
+    /**
+     * As {@link #link(Path, String)}; with {@code syncDirectory} false the new directory entry is
+     * left for {@link #syncDirectories} to make durable, so that many links into few directories
+     * cost one fsync per directory rather than one per file. Returns the directory to sync.
+     */
+    public Path link(Path source, String name, boolean syncDirectory) throws IOException {
         Path target = path(name);
         Files.createDirectories(target.getParent());
         if (Files.exists(target)) {
-            return;
+            return target.getParent();
         }
         try {
             Path tmp = temp(target);
             Files.createLink(tmp, source);
-            commit(tmp, target);
+            commit(tmp, target, syncDirectory);
         } catch (UnsupportedOperationException | IOException e) {
             if (e instanceof FileAlreadyExistsException) {
-                return;
+                return target.getParent();
             }
             try (InputStream in = Files.newInputStream(source)) {
                 put(name, in);
             }
+        }
+        return target.getParent();
+    }
+
+    /** fsync of each directory once (see {@link #link(Path, String, boolean)}). */
+    public static void syncDirectories(java.util.Collection<Path> dirs) {
+        for (Path d : new java.util.TreeSet<>(dirs)) {
+            syncDirectory(d);
         }
     }
 
@@ -140,6 +157,10 @@ public final class FileStore implements Store {
     }
 
     private static void commit(Path tmp, Path target) throws IOException {
+        commit(tmp, target, true);
+    }
+
+    private static void commit(Path tmp, Path target, boolean syncDirectory) throws IOException {
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -149,7 +170,9 @@ public final class FileStore implements Store {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        syncDirectory(target.getParent());
+        if (syncDirectory) {
+            syncDirectory(target.getParent());
+        }
     }
 
     /** fsync of a directory, so a rename survives a power cut; a no-op where the OS refuses. */

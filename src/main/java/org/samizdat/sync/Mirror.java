@@ -96,6 +96,9 @@ public final class Mirror {
                                 result.timestampVersion(), upstream, result.documents(), result.bytes()));
                     }
                     afterSync.accept(result);
+                    if (result.changed() && result.documents() > 1000) {
+                        org.samizdat.repo.Heap.giveBack();
+                    }
                 } catch (SyncException e) {
                     lastError = e.getMessage();
                     log.accept("sync failed, still serving the previous version: " + e.getMessage());
