@@ -105,15 +105,26 @@ public final class Intake {
                 }
             }
         }
-        List<Staging.Item> items = new ArrayList<>();
-        for (Map.Entry<String, Path> e : byTarget.entrySet()) {
+        // each document's metadata (its header lines or its sidecar), read on several threads:
+        // reading a file's head costs more in waiting on the file system than in CPU
+        Map<Path, Path> sidecarOf = new HashMap<>(sidecars);
+        List<Map.Entry<String, Path>> targets = new ArrayList<>(byTarget.entrySet());
+        List<Object> metas = Parallel.map(targets, Staging.THREADS, "reading metadata", Progress.NONE, e -> {
             Path f = e.getValue();
-            String contentType = ContentType.forName(f.getFileName().toString());
             try {
-                DocumentMeta meta = metaFor(f, sidecars.remove(f), contentType);
-                items.add(new Staging.Item(f, new StagedDocument.Draft(new TargetPath(e.getKey()), meta)));
+                return metaFor(f, sidecarOf.get(f), ContentType.forName(f.getFileName().toString()));
             } catch (IllegalArgumentException ex) {
-                problems.add(f + ": bad metadata: " + ex.getMessage());
+                return f + ": bad metadata: " + ex.getMessage();
+            }
+        });
+        List<Staging.Item> items = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            Path f = targets.get(i).getValue();
+            sidecars.remove(f);
+            if (metas.get(i) instanceof DocumentMeta meta) {
+                items.add(new Staging.Item(f, new StagedDocument.Draft(new TargetPath(targets.get(i).getKey()), meta)));
+            } else {
+                problems.add((String) metas.get(i));
             }
         }
         for (Map.Entry<Path, Path> orphan : sidecars.entrySet()) {
