@@ -90,6 +90,7 @@ public final class Indexer implements AutoCloseable {
         if (!running.compareAndSet(false, true)) {
             return;
         }
+        boolean updated = false;
         try {
             byte[] ts;
             try {
@@ -111,7 +112,7 @@ public final class Indexer implements AutoCloseable {
                 last = u;
                 seen = now;
                 lastError = null;
-                org.samizdat.repo.Heap.giveBack();
+                updated = true;
                 if (u.releasesAdded() + u.releasesRemoved() > 0) {
                     log.accept(String.format("search index: %d release(s) indexed, %d removed, %,d document(s) in %.1f s%s",
                             u.releasesAdded(), u.releasesRemoved(), u.documents(), u.millis() / 1000.0,
@@ -127,6 +128,9 @@ public final class Indexer implements AutoCloseable {
             lastError = e.getMessage();
         } finally {
             running.set(false);
+        }
+        if (updated) {
+            org.samizdat.repo.Heap.giveBack(); // here, where the catalog the update read is out of scope
         }
     }
 }
