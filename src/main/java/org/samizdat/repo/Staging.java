@@ -61,7 +61,7 @@ public final class Staging {
     public List<StagedDocument> add(List<Item> items, Progress progress) throws IOException {
         Files.createDirectories(objects());
         List<StagedDocument> staged = Parallel.map(items, THREADS, "staging", progress, this::copyIn);
-        syncDirectory(objects());
+        org.samizdat.store.FileStore.syncDirectories(List.of(objects()));
         append(staged);
         return staged;
     }
@@ -85,14 +85,6 @@ public final class Staging {
         // content-addressed: an object already there under this name has these very bytes, so replacing it is harmless
         Files.move(tmp, object(sha), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return new StagedDocument(item.draft().path(), sha, length, item.draft().meta());
-    }
-
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // some file systems cannot open directories; the renames are still atomic
-        }
     }
 
     private void append(List<StagedDocument> docs) throws IOException {
