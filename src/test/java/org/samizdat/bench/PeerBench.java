@@ -256,31 +256,39 @@ public final class PeerBench {
         return samizdat(3600, "mirror", upstream, dir.toString(), "--fingerprint", fingerprint, "--once").requireOk("samizdat mirror --once");
     }
 
-    private void fullSync() throws Exception {
-        startOrigin("--no-flood-limits");
+    /** One sync each way, through counting relays: the mirror into m0, rsync into rsync-copy, both checked. */
+    private record Both(Child.Run mine, long myBytes, long connections, Child.Run theirs, long theirBytes) {
+    }
+
+    private Both syncBoth() throws Exception {
         Child daemon = rsyncDaemon(archive().resolve("public"), "rsyncd");
-        delete(work.resolve("m0"));
-        delete(work.resolve("rsync-copy"));
         try (CountingRelay toOrigin = new CountingRelay(originPort); CountingRelay toRsync = new CountingRelay(daemonPorts.get(daemon))) {
             Child.Run mine = mirrorOnce(toOrigin.url(), work.resolve("m0"));
             long myBytes = toOrigin.total();
             Child.Run theirs = rsyncFrom(toRsync.port(), work.resolve("rsync-copy"));
-            long theirBytes = toRsync.total();
             assertMirrored(archive().resolve("public"), work.resolve("m0/public"));
             assertSameTree(archive().resolve("public"), work.resolve("rsync-copy"));
-            report.put("full_sync_seconds", mine.seconds());
-            report.put("full_sync_bytes", myBytes);
-            report.put("full_sync_connections", toOrigin.connections());
-            report.put("rsync_full_seconds", theirs.seconds());
-            report.put("rsync_full_bytes", theirBytes);
-            report.row(String.format("full mirror sync of %,d documents, time (`mirror --once` vs `rsync -a` from rsync's daemon)", mode.docs()),
-                    Report.seconds(mine.seconds()), "rsync: " + Report.seconds(theirs.seconds()),
-                    Report.ratio(mine.seconds() / theirs.seconds()), "≤ 0.5×", mine.seconds() <= 0.5 * theirs.seconds());
-            report.row("full mirror sync, bytes on the wire (both ways)", Report.bytes(myBytes), "rsync: " + Report.bytes(theirBytes),
-                    Report.ratio((double) myBytes / theirBytes), "–", null);
+            return new Both(mine, myBytes, toOrigin.connections(), theirs, toRsync.total());
         } finally {
             daemon.close();
         }
+    }
+
+    private void fullSync() throws Exception {
+        startOrigin("--no-flood-limits");
+        delete(work.resolve("m0"));
+        delete(work.resolve("rsync-copy"));
+        Both b = syncBoth();
+        report.put("full_sync_seconds", b.mine().seconds());
+        report.put("full_sync_bytes", b.myBytes());
+        report.put("full_sync_connections", b.connections());
+        report.put("rsync_full_seconds", b.theirs().seconds());
+        report.put("rsync_full_bytes", b.theirBytes());
+        report.row(String.format("full mirror sync of %,d documents, time (`mirror --once` vs `rsync -a` from rsync's daemon)", mode.docs()),
+                Report.seconds(b.mine().seconds()), "rsync: " + Report.seconds(b.theirs().seconds()),
+                Report.ratio(b.mine().seconds() / b.theirs().seconds()), "≤ 0.5×", b.mine().seconds() <= 0.5 * b.theirs().seconds());
+        report.row("full mirror sync, bytes on the wire (both ways)", Report.bytes(b.myBytes()), "rsync: " + Report.bytes(b.theirBytes()),
+                Report.ratio((double) b.myBytes() / b.theirBytes()), "–", null);
     }
 
     private void publishRelease() throws Exception {
@@ -307,28 +315,21 @@ public final class PeerBench {
     }
 
     private void incrementalSync() throws Exception {
-        Child daemon = rsyncDaemon(archive().resolve("public"), "rsyncd");
-        try (CountingRelay toOrigin = new CountingRelay(originPort); CountingRelay toRsync = new CountingRelay(daemonPorts.get(daemon))) {
-            Child.Run mine = mirrorOnce(toOrigin.url(), work.resolve("m0"));
-            long myBytes = toOrigin.total();
-            Child.Run theirs = rsyncFrom(toRsync.port(), work.resolve("rsync-copy"));
-            long theirBytes = toRsync.total();
-            assertMirrored(archive().resolve("public"), work.resolve("m0/public"));
-            long floor = releaseDocBytes + releaseMetadataBytes;
-            report.put("incremental_sync_seconds", mine.seconds());
-            report.put("incremental_sync_bytes", myBytes);
-            report.put("rsync_incremental_seconds", theirs.seconds());
-            report.put("rsync_incremental_bytes", theirBytes);
-            report.put("release_floor_bytes", floor);
-            report.row(String.format("incremental sync of the %,d-document release, bytes on the wire (new documents + changed metadata: %s)",
-                            mode.release(), Report.bytes(floor)), Report.bytes(myBytes) + " (" + Report.ratio((double) myBytes / floor) + " of them)",
-                    "rsync: " + Report.bytes(theirBytes), Report.ratio((double) myBytes / theirBytes), "≤ 1.2× of new, and < rsync",
-                    myBytes <= 1.2 * floor && myBytes < theirBytes);
-            report.row("incremental sync, time", Report.seconds(mine.seconds()), "rsync: " + Report.seconds(theirs.seconds()),
-                    Report.ratio(mine.seconds() / theirs.seconds()), "–", null);
-        } finally {
-            daemon.close();
-        }
+        Both b = syncBoth();
+        long myBytes = b.myBytes();
+        long theirBytes = b.theirBytes();
+        long floor = releaseDocBytes + releaseMetadataBytes;
+        report.put("incremental_sync_seconds", b.mine().seconds());
+        report.put("incremental_sync_bytes", myBytes);
+        report.put("rsync_incremental_seconds", b.theirs().seconds());
+        report.put("rsync_incremental_bytes", theirBytes);
+        report.put("release_floor_bytes", floor);
+        report.row(String.format("incremental sync of the %,d-document release, bytes on the wire (new documents + changed metadata: %s)",
+                        mode.release(), Report.bytes(floor)), Report.bytes(myBytes) + " (" + Report.ratio((double) myBytes / floor) + " of them)",
+                "rsync: " + Report.bytes(theirBytes), Report.ratio((double) myBytes / theirBytes), "≤ 1.2× of new, and < rsync",
+                myBytes <= 1.2 * floor && myBytes < theirBytes);
+        report.row("incremental sync, time", Report.seconds(b.mine().seconds()), "rsync: " + Report.seconds(b.theirs().seconds()),
+                Report.ratio(b.mine().seconds() / b.theirs().seconds()), "–", null);
     }
 
     // ---- serving (wrk against nginx), a mirror's memory, search
