@@ -1,5 +1,6 @@
 package org.samizdat;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -15,37 +16,51 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fails the build when a package imports what DESIGN.md's layering forbids: the security core
- * ({@code archive}, {@code tuf}, {@code store}) and {@code repo} import only the JDK and the
- * packages below them, nothing imports {@code cli}, and Lucene and the extractors stay in
- * {@code search}, Jetty and the templates in {@code server}.
+ * Fails the build when a package uses what DESIGN.md's layering forbids, by import or by a fully
+ * qualified name in code: the security core ({@code archive}, {@code tuf}, {@code store}),
+ * {@code repo} and {@code work} use only the JDK and the packages below them, nothing uses
+ * {@code cli}, and every third-party library stays in the one package that owns it (Lucene and
+ * the extractors in {@code search}; Jetty, the templates and Micrometer in {@code server};
+ * picocli in {@code cli}).
  */
 class LayeringTest {
     private static final Path SOURCES = Path.of("src/main/java/org/samizdat");
     /** Which project packages each package may import (its own is always allowed). */
-    private static final Map<String, Set<String>> ALLOWED = Map.of(
-            "archive", Set.of(),
-            "tuf", Set.of("archive"),
-            "store", Set.of("archive"),
-            "repo", Set.of("archive", "tuf", "store"),
-            "sync", Set.of("archive", "tuf", "store", "repo"),
-            "search", Set.of("archive", "tuf", "store", "repo"),
-            "torrent", Set.of("archive", "tuf", "store", "repo"),
-            "registry", Set.of("archive", "tuf", "store", "repo", "sync"),
-            "server", Set.of("archive", "tuf", "store", "repo", "sync", "search", "torrent", "registry"),
-            "corpus", Set.of("repo"));
+    private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("archive", Set.of()),
+            Map.entry("work", Set.of()),
+            Map.entry("tuf", Set.of("archive")),
+            Map.entry("store", Set.of("archive")),
+            Map.entry("repo", Set.of("archive", "tuf", "store", "work")),
+            Map.entry("sync", Set.of("archive", "tuf", "store", "repo", "work")),
+            Map.entry("search", Set.of("archive", "tuf", "store", "repo", "work")),
+            Map.entry("torrent", Set.of("archive", "tuf", "store", "repo", "work")),
+            Map.entry("registry", Set.of("archive", "tuf", "store", "repo", "sync", "work")),
+            Map.entry("server", Set.of("archive", "tuf", "store", "repo", "sync", "search", "torrent", "registry", "work")),
+            Map.entry("corpus", Set.of("repo", "work")));
     /** Packages that may import nothing outside the JDK. */
-    private static final Set<String> JDK_ONLY = Set.of("archive", "tuf", "store", "repo");
-    /** Third-party libraries that only one package may import. */
+    private static final Set<String> JDK_ONLY = Set.of("archive", "tuf", "store", "repo", "work");
+    /**
+     * Every third-party library the main code may use, and the one package that may use it; a
+     * library not listed here is a violation wherever it appears, so a new dependency is a
+     * decision made in this file.
+     */
     private static final Map<String, String> OWNER = Map.of(
             "org.apache.lucene.", "search",
             "org.apache.pdfbox.", "search",
             "org.jsoup.", "search",
             "jakarta.mail.", "search",
             "org.eclipse.jetty.", "server",
-            "io.pebbletemplates.", "server");
+            "io.pebbletemplates.", "server",
+            "io.micrometer.", "server",
+            "picocli.", "cli");
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+)", Pattern.MULTILINE);
-    private static final Pattern QUALIFIED = Pattern.compile("\\borg\\.samizdat\\.(\\w+)\\.");
+    /** A fully qualified name written in code: lower-case package segments, then a type. */
+    private static final Pattern QUALIFIED = Pattern.compile(
+            "(?<![\\w.])((?:java|javax|jdk|com|org|io|net|jakarta|picocli|ch|de|dev)\\.(?:[a-z_][a-z0-9_]*\\.)*[A-Z]\\w*)");
+    /** Comments, string and character literals: text that names nothing. */
+    private static final Pattern NOT_CODE = Pattern.compile(
+            "//[^\\n]*|/\\*(?s:.*?)\\*/|\"(?:\\\\.|[^\"\\\\\\n])*\"|'(?:\\\\.|[^'\\\\])'");
 
     @Test
     void everyPackageImportsOnlyWhatItsLayerAllows() throws IOException {
@@ -60,9 +75,9 @@ class LayeringTest {
                 while (m.find()) {
                     check(pkg, m.group(1), f, violations);
                 }
-                Matcher q = QUALIFIED.matcher(src.replaceAll("(?m)^(package|import) .*$", ""));
+                Matcher q = QUALIFIED.matcher(code(src));
                 while (q.find()) {
-                    check(pkg, "org.samizdat." + q.group(1) + ".X", f, violations);
+                    check(pkg, q.group(1), f, violations);
                 }
             }
         }
@@ -70,8 +85,13 @@ class LayeringTest {
         assertTrue(violations.isEmpty(), String.join("\n", violations));
     }
 
+    /** The source without its package and import lines, comments and literals. */
+    static String code(String src) {
+        return NOT_CODE.matcher(src).replaceAll(" ").replaceAll("(?m)^(package|import) .*$", "");
+    }
+
     private static void check(String pkg, String imported, Path file, List<String> violations) {
-        if (imported.startsWith("java.") || imported.startsWith("javax.")) {
+        if (imported.startsWith("java.") || imported.startsWith("javax.") || imported.startsWith("jdk.")) {
             return;
         }
         if (imported.startsWith("org.samizdat.")) {
@@ -88,11 +108,15 @@ class LayeringTest {
             violations.add(file + ": package " + pkg + " is JDK-only but imports " + imported);
             return;
         }
-        OWNER.forEach((prefix, owner) -> {
-            if (imported.startsWith(prefix) && !owner.equals(pkg)) {
-                violations.add(file + ": only package " + owner + " may import " + imported);
+        for (Map.Entry<String, String> o : OWNER.entrySet()) {
+            if (imported.startsWith(o.getKey())) {
+                if (!o.getValue().equals(pkg)) {
+                    violations.add(file + ": only package " + o.getValue() + " may use " + imported);
+                }
+                return;
             }
-        });
+        }
+        violations.add(file + ": " + imported + " is a library no package is allowed to use (see LayeringTest.OWNER)");
     }
 
     @Test
@@ -104,6 +128,22 @@ class LayeringTest {
         check("cli", "picocli.CommandLine", Path.of("W.java"), v);
         check("server", "org.apache.lucene.search.Query", Path.of("V.java"), v);
         check("search", "org.apache.lucene.search.Query", Path.of("U.java"), v);
-        assertTrue(v.size() == 4, v.toString());
+        check("server", "io.micrometer.core.instrument.Counter", Path.of("T.java"), v);
+        check("cli", "io.micrometer.core.instrument.Counter", Path.of("S.java"), v);
+        check("search", "com.google.common.collect.ImmutableList", Path.of("R.java"), v);
+        assertEquals(6, v.size(), v.toString());
+    }
+
+    @Test
+    void fullyQualifiedNamesInCodeAreCheckedButNotThoseInCommentsOrStrings() {
+        String src = "package org.samizdat.tuf;\n/** see {@link org.eclipse.jetty.server.Server} */\n"
+                + "class X { String s = \"org.apache.lucene.search.Query\"; // org.jsoup.Jsoup\n"
+                + "  Object o = new org.samizdat.sync.Mirror(); int n = picocli.CommandLine.ExitCode.OK; }";
+        Matcher q = QUALIFIED.matcher(code(src));
+        List<String> found = new ArrayList<>();
+        while (q.find()) {
+            found.add(q.group(1));
+        }
+        assertEquals(List.of("org.samizdat.sync.Mirror", "picocli.CommandLine"), found);
     }
 }

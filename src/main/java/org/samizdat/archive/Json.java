@@ -6,7 +6,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -319,10 +318,5 @@ public final class Json {
         StringBuilder sb = new StringBuilder();
         CanonicalJson.append(sb, value, true);
         return sb.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** An unmodifiable view, for handing parsed metadata around. */
-    public static Map<String, Object> frozen(Map<String, Object> map) {
-        return Collections.unmodifiableMap(map);
     }
 }

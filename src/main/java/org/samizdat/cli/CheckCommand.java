@@ -35,7 +35,7 @@ final class CheckCommand implements Callable<Integer> {
         Path pub = ArchiveDir.publicTreeOf(directory);
         ArchiveDir dir = new ArchiveDir(directory);
         State recorded = dir.isArchive() ? State.read(dir) : new State(0, 0);
-        String fp = fingerprint != null ? fingerprint.replaceAll("\\s", "").toLowerCase(java.util.Locale.ROOT)
+        org.samizdat.tuf.RootFingerprint fp = fingerprint != null ? org.samizdat.tuf.RootFingerprint.parse(fingerprint)
                 : Checker.configuredFingerprint(directory);
         Checker.Report r = new Checker(pub, recorded, fp, Instant.now(), strict, TerminalProgress.onStderr()).check();
         r.warnings().forEach(w -> System.out.println("warning: " + w));

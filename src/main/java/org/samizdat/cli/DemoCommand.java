@@ -12,12 +12,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.samizdat.sync.Trust;
 import org.samizdat.corpus.Corpus;
 import org.samizdat.repo.ArchiveDir;
 import org.samizdat.repo.Intake;
 import org.samizdat.repo.Keyring;
 import org.samizdat.repo.Lifetimes;
-import org.samizdat.repo.Progress;
+import org.samizdat.work.Progress;
 import org.samizdat.repo.Publisher;
 import org.samizdat.repo.Staging;
 import org.samizdat.search.Indexer;
@@ -96,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
             Path pub = root.resolve(name).resolve("public");
             Files.createDirectories(pub.resolve("metadata"));
             MirrorSync sync = new MirrorSync(pub, new Upstream(upstream, Duration.ofSeconds(30)),
-                    new MirrorSync.Trust(fingerprint, null), Clock.systemUTC(), 4, Progress.NONE);
+                    Trust.fingerprint(fingerprint), Clock.systemUTC(), 4, Progress.NONE);
             sync.sync(); // the initial copy, before serving
             Mirror mirror = new Mirror(sync, pub, upstream, Clock.systemUTC(), line -> System.out.println(name + ": " + line));
             Downstreams downstreams = new Downstreams(Clock.systemUTC(), line -> System.out.println(name + ": " + line));

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.samizdat.sync.Trust;
 import org.samizdat.sync.Fetcher;
 import org.samizdat.sync.MirrorSync;
 import org.samizdat.sync.SyncException;
@@ -43,8 +44,8 @@ final class FetchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MirrorSync.Trust t = trust.toTrust();
-        String key = t.fingerprint() != null ? t.fingerprint() : org.samizdat.archive.Sha256.hex(t.rootFile());
+        Trust t = trust.toTrust();
+        String key = (t.fingerprint() != null ? t.fingerprint() : org.samizdat.tuf.RootFingerprint.of(t.rootFile())).hex();
         Path base = cache != null ? cache : defaultCache();
         Path out = output != null ? output : Path.of(path.substring(path.lastIndexOf('/') + 1));
         Fetcher fetcher = new Fetcher(base.resolve(key), t, Clock.systemUTC(), Duration.ofSeconds(30),

@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import org.samizdat.repo.ArchiveDir;
 import org.samizdat.repo.Keyring;
 import org.samizdat.repo.Lifetimes;
-import org.samizdat.repo.Progress;
+import org.samizdat.work.Progress;
 import org.samizdat.repo.Publisher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,7 +42,7 @@ final class InitCommand implements Callable<Integer> {
         Publisher.Created created = publisher.init(name);
         System.out.println("Created archive " + dir.root());
         System.out.println("Root fingerprint (sha256 of metadata/1.root.json); give it to mirrors and readers:");
-        System.out.println("    " + Fingerprint.grouped(created.fingerprint()));
+        System.out.println("    " + org.samizdat.tuf.RootFingerprint.parse(created.fingerprint()).grouped("\n    "));
         System.out.println("Next: samizdat add " + archive + " FILE...  then  samizdat publish " + archive);
         return Main.OK;
     }

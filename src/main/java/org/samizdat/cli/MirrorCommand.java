@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.samizdat.sync.Trust;
 import org.samizdat.search.Indexer;
 import org.samizdat.server.ArchiveServer;
 import org.samizdat.server.ReaderSources;
@@ -45,8 +46,8 @@ final class MirrorCommand implements Callable<Integer> {
         @Option(names = "--root", paramLabel = "FILE", description = "The archive's 1.root.json, obtained out of band.")
         Path root;
 
-        MirrorSync.Trust toTrust() throws java.io.IOException {
-            return new MirrorSync.Trust(fingerprint, root == null ? null : Files.readAllBytes(root));
+        Trust toTrust() throws java.io.IOException {
+            return new Trust(fingerprint == null ? null : org.samizdat.tuf.RootFingerprint.parse(fingerprint), root == null ? null : Files.readAllBytes(root));
         }
     }
 
@@ -86,12 +87,12 @@ final class MirrorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MirrorSync.Trust t = trust.toTrust();
+        Trust t = trust.toTrust();
         Path pub = directory.resolve("public");
         Files.createDirectories(pub.resolve("metadata"));
         Files.createDirectories(pub.resolve("targets"));
         Upstream up = new Upstream(upstream, Duration.ofSeconds(30));
-        MirrorSync sync = new MirrorSync(pub, up, t, Clock.systemUTC(), parallel, once ? TerminalProgress.onStderr() : org.samizdat.repo.Progress.NONE);
+        MirrorSync sync = new MirrorSync(pub, up, t, Clock.systemUTC(), parallel, once ? TerminalProgress.onStderr() : org.samizdat.work.Progress.NONE);
         if (once) {
             try {
                 MirrorSync.Result r = sync.sync();

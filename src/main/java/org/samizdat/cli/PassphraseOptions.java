@@ -31,7 +31,7 @@ final class PassphraseOptions {
     }
 
     /** A publisher for an existing archive, with its keys unlocked by this passphrase. */
-    org.samizdat.repo.Publisher publisher(org.samizdat.repo.ArchiveDir dir, org.samizdat.repo.Progress progress)
+    org.samizdat.repo.Publisher publisher(org.samizdat.repo.ArchiveDir dir, org.samizdat.work.Progress progress)
             throws IOException {
         return new org.samizdat.repo.Publisher(dir, new org.samizdat.repo.Keyring(dir.keysDir(), read()),
                 org.samizdat.repo.Lifetimes.DEFAULT, java.time.Clock.systemUTC(), progress);

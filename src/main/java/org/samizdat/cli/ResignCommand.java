@@ -3,7 +3,7 @@ package org.samizdat.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.samizdat.repo.ArchiveDir;
-import org.samizdat.repo.Progress;
+import org.samizdat.work.Progress;
 import org.samizdat.repo.Publisher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

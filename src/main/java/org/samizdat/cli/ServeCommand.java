@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.samizdat.repo.ArchiveDir;
 import org.samizdat.repo.Checker;
 import org.samizdat.repo.Keyring;
-import org.samizdat.repo.Progress;
+import org.samizdat.work.Progress;
 import org.samizdat.repo.Publisher;
 import org.samizdat.server.ArchiveServer;
 import org.samizdat.search.Indexer;
@@ -80,7 +80,7 @@ final class ServeCommand implements Runnable {
                 }, 0, 10, TimeUnit.MINUTES);
             }
             System.out.println("Serving " + pub + " at " + server.url() + "/");
-            String fp = Checker.configuredFingerprint(directory);
+            var fp = Checker.configuredFingerprint(directory);
             if (fp != null) {
                 System.out.println("Root fingerprint: " + fp);
             }

@@ -1,7 +1,7 @@
 package org.samizdat.cli;
 
 import java.io.PrintStream;
-import org.samizdat.repo.Progress;
+import org.samizdat.work.Progress;
 
 /** Draws progress on one line of a terminal, at most ten times a second; silent when not a terminal. */
 final class TerminalProgress implements Progress {

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.samizdat.tuf.ClientLimits;
+import org.samizdat.sync.Trust;
 import org.samizdat.archive.Sha256;
 import org.samizdat.sync.SyncException;
 import org.samizdat.sync.TrustedState;
@@ -69,7 +71,7 @@ final class TufClientCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--metadata-url is required");
         }
         return new TufClient(new TrustedState(metadataDir), new Upstream(metadataUrl, Duration.ofSeconds(timeoutSeconds)),
-                Instant.now(), false, TufClient.Limits.DEFAULT, line -> {
+                Instant.now(), false, ClientLimits.DEFAULT, line -> {
                     if (verbose) {
                         System.err.println("tuf-client: " + line);
                     }

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.samizdat.repo.Progress;
+import org.samizdat.work.Progress;
 
 /**
  * Writes cable-like documents: {@code Key: value} headers (reference id such as

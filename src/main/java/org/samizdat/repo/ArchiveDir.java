@@ -54,10 +54,6 @@ public record ArchiveDir(Path root) {
         return new FileStore(publicDir());
     }
 
-    public FileStore privateStore() {
-        return new FileStore(privateDir());
-    }
-
     public boolean isArchive() {
         return Files.isRegularFile(configFile()) && Files.isDirectory(publicDir().resolve("metadata"));
     }

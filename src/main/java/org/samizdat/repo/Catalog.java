@@ -10,7 +10,7 @@ import org.samizdat.archive.DocumentMeta;
 import org.samizdat.archive.Json;
 import org.samizdat.archive.Sha256;
 import org.samizdat.archive.TargetPath;
-import org.samizdat.store.Store;
+import org.samizdat.store.FileStore;
 import org.samizdat.tuf.Metadata;
 import org.samizdat.tuf.TargetFile;
 import org.samizdat.tuf.Targets;
@@ -25,7 +25,7 @@ import org.samizdat.tuf.TufException;
  * large archive does not sit in memory.
  */
 public final class Catalog {
-    private final Store store;
+    private final FileStore store;
     private final Head head;
     private final Targets releases;
     private final Map<String, ReleaseInfo> infos = new ConcurrentHashMap<>();
@@ -50,15 +50,15 @@ public final class Catalog {
     public record Release(ReleaseInfo info, long roleVersion, List<Entry> documents) {
     }
 
-    private Catalog(Store store, Head head, Targets releases) {
+    private Catalog(FileStore store, Head head, Targets releases) {
         this.store = store;
         this.head = head;
         this.releases = releases;
     }
 
-    public static Catalog open(Store store) throws IOException, TufException {
+    public static Catalog open(FileStore store) throws IOException, TufException {
         Head head = Head.load(store);
-        Targets releases = Targets.from(Head.loadRole(store, head.snapshot(), Publisher.RELEASES_ROLE,
+        Targets releases = Targets.from(head.loadRole(Publisher.RELEASES_ROLE,
                 head.targets().keysForChild(Publisher.RELEASES_ROLE), head.targets().delegationKeys()));
         return new Catalog(store, head, releases);
     }
@@ -153,7 +153,7 @@ public final class Catalog {
         if (releases.keysForChild(id) == null) {
             throw new TufException(Publisher.RELEASES_ROLE + ".json", "delegation", "no release " + id);
         }
-        Targets role = Targets.from(Head.loadRole(store, head.snapshot(), id, releases.keysForChild(id),
+        Targets role = Targets.from(head.loadRole(id, releases.keysForChild(id),
                 releases.delegationKeys()));
         if (role.succinct() != null) {
             roles.put(id, role); // a binned role is small; a flat one lists every document, so it is reread
@@ -162,7 +162,7 @@ public final class Catalog {
     }
 
     private Targets bin(Targets role, String bin) throws IOException, TufException {
-        return Targets.from(Head.loadRole(store, head.snapshot(), bin, role.succinct().keysFor(bin), role.delegationKeys()));
+        return Targets.from(head.loadRole(bin, role.succinct().keysFor(bin), role.delegationKeys()));
     }
 
     private static Entry entry(String path, TargetFile f, String release) {

@@ -1,5 +1,7 @@
 package org.samizdat.repo;
 
+import org.samizdat.work.Progress;
+import org.samizdat.work.Parallel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -7,29 +9,25 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.samizdat.archive.Hex;
 import org.samizdat.archive.Sha256;
 import org.samizdat.archive.TargetPath;
 import org.samizdat.store.FileStore;
-import org.samizdat.tuf.Delegation;
-import org.samizdat.tuf.Key;
-import org.samizdat.tuf.MetaFile;
+import org.samizdat.tuf.ClientLimits;
 import org.samizdat.tuf.Metadata;
-import org.samizdat.tuf.RoleKeys;
-import org.samizdat.tuf.Root;
+import org.samizdat.tuf.RoleWalk;
+import org.samizdat.tuf.RootFingerprint;
 import org.samizdat.tuf.Snapshot;
 import org.samizdat.tuf.TargetFile;
 import org.samizdat.tuf.Targets;
 import org.samizdat.tuf.Timestamp;
+import org.samizdat.tuf.TrustedSet;
 import org.samizdat.tuf.TufException;
 
 /**
@@ -40,7 +38,7 @@ import org.samizdat.tuf.TufException;
 public final class Checker {
     private final Path publicDir;
     private final State recorded;
-    private final String expectedFingerprint;
+    private final RootFingerprint expectedFingerprint;
     private final Instant now;
     private final boolean strict;
     private final Progress progress;
@@ -49,7 +47,7 @@ public final class Checker {
      * @param recorded versions the publisher last signed (zeros when unknown, as on a mirror)
      * @param expectedFingerprint sha256 of the trusted {@code 1.root.json}, or null
      */
-    public Checker(Path publicDir, State recorded, String expectedFingerprint, Instant now, boolean strict,
+    public Checker(Path publicDir, State recorded, RootFingerprint expectedFingerprint, Instant now, boolean strict,
                    Progress progress) {
         this.publicDir = publicDir;
         this.recorded = recorded;
@@ -71,26 +69,22 @@ public final class Checker {
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         List<String> warnings = new ArrayList<>();
         FileStore store = new FileStore(publicDir);
-        int[] roles = {0};
+        int roles = 0;
         long[] counts = {0, 0};
         long snapVersion = 0;
         try {
-            List<Root> chain = RootChain.walk(store);
-            Root root = chain.getLast();
+            // The client's own rules (TrustedSet), with expiry reported here rather than fatal.
+            TrustedSet trusted = RootChain.trusted(store, now, true);
             if (expectedFingerprint != null) {
-                String fp = Sha256.hex(store.get(Head.META + "1.root.json").orElseThrow());
-                if (!fp.equals(expectedFingerprint)) {
-                    problems.add("1.root.json: fingerprint " + fp + " is not the trusted " + expectedFingerprint
-                            + " [trusted root]");
+                byte[] first = store.get(Head.META + "1.root.json").orElseThrow();
+                if (!expectedFingerprint.matches(first)) {
+                    problems.add("1.root.json: fingerprint " + RootFingerprint.of(first) + " is not the trusted "
+                            + expectedFingerprint + " [trusted root]");
                 }
             }
-            expiry(root.version() + ".root.json", root.expires(), problems, warnings);
-
-            Metadata tsMeta = Metadata.parse("timestamp.json", Head.read(store, "timestamp.json"), "timestamp");
-            tsMeta.verifyThreshold(root.role("timestamp"), root.keys());
-            Timestamp ts = Timestamp.from(tsMeta);
-            expiry("timestamp.json", ts.expires(), problems, warnings);
-            // Spec 5.4.3: the timestamp version never goes back.
+            byte[] tsBytes = Head.read(store, "timestamp.json");
+            Timestamp ts = Timestamp.from(Metadata.parse("timestamp.json", tsBytes, "timestamp"));
+            // Spec 5.4.3 and 5.5.5 against the publisher's own record: versions never go back.
             if (ts.version() < recorded.timestamp()) {
                 problems.add("timestamp.json: version " + ts.version() + " is older than version " + recorded.timestamp()
                         + " this publisher signed [rollback]");
@@ -100,26 +94,49 @@ public final class Checker {
                 problems.add("timestamp.json: points to snapshot " + snapVersion + ", older than snapshot "
                         + recorded.snapshot() + " this publisher signed [rollback]");
             }
-            String snapFile = snapVersion + ".snapshot.json";
-            byte[] snapBytes = Head.read(store, snapFile);
-            ts.snapshot().check(snapFile, snapBytes);
-            Metadata snapMeta = Metadata.parse(snapFile, snapBytes, "snapshot");
-            snapMeta.verifyThreshold(root.role("snapshot"), root.keys());
-            if (snapMeta.version() != snapVersion) {
-                problems.add(snapFile + ": holds version " + snapMeta.version() + " [version matches timestamp]");
+            trusted.updateTimestamp(tsBytes);
+            // The previous snapshot, when present, is the reference the current one must not roll back from (5.5.5).
+            String prevFile = (snapVersion - 1) + ".snapshot.json";
+            var prev = store.get(Head.META + prevFile);
+            if (prev.isPresent()) {
+                try {
+                    trusted.updateSnapshot(prevFile, prev.get(), true);
+                } catch (TufException e) {
+                    if (!e.rule().equals("version matches timestamp")) {
+                        problems.add(e.getMessage());
+                    }
+                }
             }
-            Snapshot snap = Snapshot.from(snapMeta);
-            expiry(snapFile, snap.expires(), problems, warnings);
-            compareWithPrevious(store, root, snap, problems);
+            String snapFile = snapVersion + ".snapshot.json";
+            Snapshot snap = trusted.updateSnapshot(snapFile, Head.read(store, snapFile), false);
 
             List<Work> targets = new ArrayList<>();
-            Set<String> visited = walk(store, root, snap, problems, warnings, targets);
-            roles[0] = visited.size();
+            Set<String> visited = RoleWalk.walk(trusted, (file, max) -> store.get(Head.META + file), ClientLimits.DEFAULT,
+                    new RoleWalk.Visitor<RuntimeException>() {
+                        @Override
+                        public boolean role(String file, byte[] bytes, Targets role) {
+                            return true;
+                        }
+
+                        @Override
+                        public void target(String role, String file, String path, TargetFile target) {
+                            targets.add(new Work(role, path, target));
+                        }
+
+                        @Override
+                        public void problem(TufException e) {
+                            problems.add(e.getMessage());
+                        }
+                    });
+            roles = visited.size();
             for (String listed : snap.meta().keySet()) {
                 String role = listed.substring(0, listed.length() - 5);
                 if (!visited.contains(role)) {
                     warnings.add(snapFile + ": lists " + listed + ", which no delegation reaches");
                 }
+            }
+            for (String w : trusted.warnings()) {
+                (strict ? problems : warnings).add(w + " [expiry]");
             }
             verifyTargets(store, targets, problems, counts);
             orphans(store, targets, warnings);
@@ -129,98 +146,11 @@ public final class Checker {
         for (Path p : new FileStore(publicDir).strayTemps()) {
             warnings.add(publicDir.relativize(p) + ": leftover temporary file of an interrupted write (harmless)");
         }
-        return new Report(List.copyOf(problems), warnings, snapVersion, roles[0], counts[0], counts[1]);
-    }
-
-    private void expiry(String file, Instant expires, List<String> problems, List<String> warnings) {
-        if (!now.isBefore(expires)) {
-            String msg = file + ": expired " + expires + " [expiry]";
-            (strict ? problems : warnings).add(msg);
-        }
-    }
-
-    /** Spec 5.5.5: every role the previous snapshot listed is still listed, at no lower version. */
-    private void compareWithPrevious(FileStore store, Root root, Snapshot snap, List<String> problems) throws IOException {
-        String prevFile = (snap.version() - 1) + ".snapshot.json";
-        var bytes = store.get(Head.META + prevFile);
-        if (bytes.isEmpty()) {
-            return;
-        }
-        try {
-            Metadata prevMeta = Metadata.parse(prevFile, bytes.get(), "snapshot");
-            prevMeta.verifyThreshold(root.role("snapshot"), root.keys());
-            Snapshot prev = Snapshot.from(prevMeta);
-            for (Map.Entry<String, MetaFile> e : prev.meta().entrySet()) {
-                MetaFile now = snap.meta().get(e.getKey());
-                if (now == null) {
-                    problems.add(snap.version() + ".snapshot.json: drops " + e.getKey() + " listed by " + prevFile + " [rollback]");
-                } else if (now.version() < e.getValue().version()) {
-                    problems.add(snap.version() + ".snapshot.json: " + e.getKey() + " goes back from version "
-                            + e.getValue().version() + " to " + now.version() + " [rollback]");
-                }
-            }
-        } catch (TufException e) {
-            problems.add(e.getMessage());
-        }
+        return new Report(List.copyOf(problems), warnings, snapVersion, roles, counts[0], counts[1]);
     }
 
     /** A target to verify: where it is listed and what was signed. */
     private record Work(String role, String path, TargetFile file) {
-    }
-
-    /** A role to visit, with the delegations its targets must also satisfy. */
-    private record Visit(String role, RoleKeys keys, Map<String, Key> keyMap, List<Delegation> chain, String bin,
-                         org.samizdat.tuf.SuccinctRoles bins) {
-    }
-
-    private Set<String> walk(FileStore store, Root root, Snapshot snap, List<String> problems, List<String> warnings,
-                             List<Work> targets) throws IOException {
-        Set<String> visited = new HashSet<>();
-        Deque<Visit> queue = new ArrayDeque<>();
-        queue.add(new Visit("targets", root.role("targets"), root.keys(), List.of(), null, null));
-        while (!queue.isEmpty()) {
-            Visit v = queue.poll();
-            if (!visited.add(v.role())) {
-                continue;
-            }
-            Targets t;
-            try {
-                Metadata m = Head.loadRole(store, snap, v.role(), v.keys(), v.keyMap());
-                expiry(m.file(), m.expires(), problems, warnings);
-                t = Targets.from(m);
-            } catch (TufException e) {
-                problems.add(e.getMessage());
-                continue;
-            }
-            String file = snap.versionOf(v.role()) + "." + v.role() + ".json";
-            for (Map.Entry<String, TargetFile> e : t.targets().entrySet()) {
-                String path = e.getKey();
-                var bad = TargetPath.problem(path);
-                if (bad.isPresent()) {
-                    problems.add(file + ": target \"" + path + "\" " + bad.get() + " [target path]");
-                    continue;
-                }
-                boolean delegated = v.chain().stream().allMatch(d -> d.covers(path))
-                        && (v.bins() == null || v.bins().binFor(path).equals(v.role()));
-                if (!delegated) {
-                    problems.add(file + ": lists " + path + ", outside the paths delegated to " + v.role()
-                            + " [delegated paths]");
-                    continue;
-                }
-                targets.add(new Work(v.role(), path, e.getValue()));
-            }
-            if (t.succinct() != null) {
-                for (String bin : t.succinct().allBinNames()) {
-                    queue.add(new Visit(bin, t.succinct().keysFor(bin), t.delegationKeys(), v.chain(), bin, t.succinct()));
-                }
-            }
-            for (Delegation d : t.delegations()) {
-                List<Delegation> chain = new ArrayList<>(v.chain());
-                chain.add(d);
-                queue.add(new Visit(d.name(), d.keys(), t.delegationKeys(), chain, null, null));
-            }
-        }
-        return visited;
     }
 
     private void verifyTargets(FileStore store, List<Work> targets, List<String> problems, long[] counts)
@@ -235,10 +165,6 @@ public final class Checker {
     }
 
     private static void verifyTarget(FileStore store, Work w, List<String> problems, AtomicLong bytes) throws IOException {
-        if (w.file().sha256() == null) {
-            problems.add(w.role() + " lists " + w.path() + " without a sha256 [hash algorithms]");
-            return;
-        }
         String name = "targets/" + new TargetPath(w.path()).hashedName(w.file().sha256());
         var in = store.open(name);
         if (in.isEmpty()) {
@@ -277,12 +203,12 @@ public final class Checker {
     }
 
     /** Reads a fingerprint-bearing archive config's trusted fingerprint, when the directory has one. */
-    public static String configuredFingerprint(Path archiveRoot) throws IOException {
+    public static RootFingerprint configuredFingerprint(Path archiveRoot) throws IOException {
         Path config = archiveRoot.resolve(ArchiveDir.CONFIG);
         if (!Files.exists(config)) {
             return null;
         }
         Object fp = org.samizdat.archive.Json.parseObject(Files.readAllBytes(config)).get("root_fingerprint");
-        return fp instanceof String s ? s : null;
+        return fp instanceof String s ? RootFingerprint.parse(s) : null;
     }
 }

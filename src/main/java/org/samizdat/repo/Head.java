@@ -1,61 +1,74 @@
 package org.samizdat.repo;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Map;
+import org.samizdat.store.FileStore;
 import org.samizdat.tuf.Key;
 import org.samizdat.tuf.Metadata;
+import org.samizdat.tuf.RoleKeys;
 import org.samizdat.tuf.Root;
 import org.samizdat.tuf.Snapshot;
 import org.samizdat.tuf.Targets;
 import org.samizdat.tuf.Timestamp;
+import org.samizdat.tuf.TrustedSet;
 import org.samizdat.tuf.TufException;
-import org.samizdat.store.Store;
 
 /**
- * The current top of an archive as a publisher sees it: the newest root (its chain verified from
- * {@code 1.root.json}), the timestamp, the snapshot it pins, and the top-level targets. Signatures,
- * versions and pinned hashes are checked; expiry is not, since the publisher is about to renew.
+ * The current top of an archive as a publisher or a reader's page sees it: the newest root (its
+ * chain verified from {@code 1.root.json}), the timestamp, the snapshot it pins, and the
+ * top-level targets, each admitted through the client rules of {@link TrustedSet}. Expiry is
+ * not judged, since the publisher is about to renew and a reader's page says when it expired.
  */
-public record Head(Root root, int rootCount, Metadata timestampMeta, Timestamp timestamp, Metadata snapshotMeta,
-                   Snapshot snapshot, Targets targets) {
+public final class Head {
     public static final String META = "metadata/";
 
-    public static Head load(Store store) throws IOException, TufException {
-        Root root = RootChain.walk(store).getLast();
-        int count = (int) root.version();
-        byte[] tsBytes = read(store, "timestamp.json");
-        Metadata tsMeta = Metadata.parse("timestamp.json", tsBytes, "timestamp");
-        tsMeta.verifyThreshold(root.role("timestamp"), root.keys());
-        Timestamp ts = Timestamp.from(tsMeta);
-        String snapFile = ts.snapshot().version() + ".snapshot.json";
-        byte[] snapBytes = read(store, snapFile);
-        ts.snapshot().check(snapFile, snapBytes);
-        Metadata snapMeta = Metadata.parse(snapFile, snapBytes, "snapshot");
-        snapMeta.verifyThreshold(root.role("snapshot"), root.keys());
-        Snapshot snap = Snapshot.from(snapMeta);
-        Targets targets = Targets.from(loadRole(store, snap, "targets", root.role("targets"), root.keys()));
-        return new Head(root, count, tsMeta, ts, snapMeta, snap, targets);
+    private final FileStore store;
+    private final TrustedSet trusted;
+    private final Targets targets;
+
+    private Head(FileStore store, TrustedSet trusted) throws IOException, TufException {
+        this.store = store;
+        this.trusted = trusted;
+        this.targets = Targets.from(loadRole("targets", trusted.root().role("targets"), trusted.root().keys()));
     }
 
-    /** Reads a role at the version snapshot lists and checks it is signed by its delegator's keys. */
-    public static Metadata loadRole(Store store, Snapshot snap, String role, org.samizdat.tuf.RoleKeys keys,
-                                    Map<String, Key> keyMap) throws IOException, TufException {
-        long v = snap.versionOf(role);
+    public static Head load(FileStore store) throws IOException, TufException {
+        TrustedSet trusted = RootChain.trusted(store, Instant.now(), true);
+        trusted.updateTimestamp(read(store, "timestamp.json"));
+        String snapFile = trusted.timestamp().snapshot().version() + ".snapshot.json";
+        trusted.updateSnapshot(snapFile, read(store, snapFile), false);
+        return new Head(store, trusted);
+    }
+
+    public Root root() {
+        return trusted.root();
+    }
+
+    public Timestamp timestamp() {
+        return trusted.timestamp();
+    }
+
+    public Snapshot snapshot() {
+        return trusted.snapshot();
+    }
+
+    public Targets targets() {
+        return targets;
+    }
+
+    /** A targets role at the version the snapshot lists, verified against its delegator's keys (spec 5.6.2-5.6.4). */
+    public Metadata loadRole(String role, RoleKeys keys, Map<String, Key> keyMap) throws IOException, TufException {
+        long v = trusted.snapshot().versionOf(role);
         if (v < 0) {
-            throw new TufException(snap.version() + ".snapshot.json", "snapshot completeness", role + ".json is not listed");
+            throw new TufException(trusted.snapshot().version() + ".snapshot.json", "snapshot completeness",
+                    role + ".json is not listed");
         }
         String file = v + "." + role + ".json";
-        byte[] bytes = read(store, file);
-        snap.meta().get(role + ".json").check(file, bytes);
-        Metadata m = Metadata.parse(file, bytes, "targets");
-        m.verifyThreshold(keys, keyMap);
-        if (m.version() != v) {
-            throw new TufException(file, "version matches snapshot", "version " + m.version() + " but snapshot lists " + v);
-        }
-        return m;
+        return trusted.verifyRole(file, read(store, file), role, keys, keyMap);
     }
 
-    static byte[] read(Store store, String file) throws IOException, TufException {
+    static byte[] read(FileStore store, String file) throws IOException, TufException {
         return store.get(META + file).orElseThrow(() -> new TufException(file, "file present", "missing"));
     }
 }

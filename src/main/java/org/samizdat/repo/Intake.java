@@ -1,5 +1,7 @@
 package org.samizdat.repo;
 
+import org.samizdat.work.Progress;
+import org.samizdat.work.Parallel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package org.samizdat.repo;
 
+import org.samizdat.work.Progress;
+import org.samizdat.work.Parallel;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -148,7 +150,7 @@ public final class Publisher {
         FileStore pub = dir.publicStore();
         cleanTemps(pub);
         Head head = Head.load(pub);
-        Metadata releasesMeta = Head.loadRole(pub, head.snapshot(), RELEASES_ROLE,
+        Metadata releasesMeta = head.loadRole(RELEASES_ROLE,
                 head.targets().keysForChild(RELEASES_ROLE), head.targets().delegationKeys());
         Targets releases = Targets.from(releasesMeta);
         Staging staging = new Staging(dir.stagingDir());

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.samizdat.archive.Json;
-import org.samizdat.store.Store;
+import org.samizdat.store.FileStore;
 import org.samizdat.tuf.TufException;
 
 /** A release as readers see it: id, title, publication time and document count, from its signed manifest. */
@@ -15,7 +15,7 @@ public record ReleaseInfo(String id, String title, String published, long docume
      * The releases of the version a store currently serves, oldest first. Reads the releases role
      * and each release's manifest; the store's content is trusted (it was verified when written).
      */
-    public static List<ReleaseInfo> list(Store store) throws IOException, TufException {
+    public static List<ReleaseInfo> list(FileStore store) throws IOException, TufException {
         Catalog catalog = Catalog.open(store);
         List<ReleaseInfo> out = new ArrayList<>();
         for (String id : catalog.releaseIds()) {

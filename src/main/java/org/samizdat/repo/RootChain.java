@@ -2,33 +2,25 @@ package org.samizdat.repo;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import org.samizdat.store.Store;
-import org.samizdat.tuf.Root;
+import org.samizdat.store.FileStore;
+import org.samizdat.tuf.ClientLimits;
 import org.samizdat.tuf.TrustedSet;
 import org.samizdat.tuf.TufException;
 
-/** Every {@code N.root.json} of a store, from 1 up, each admitted by the client's root update rules (spec 5.2-5.3). */
+/** The root chain of a local tree: {@code 1.root.json} and every newer root, admitted by the client's rules (spec 5.2-5.3). */
 public final class RootChain {
     private RootChain() {
     }
 
-    /** The roots in order; fails on the first break in the chain. Expiry is not judged here. */
-    public static List<Root> walk(Store store) throws IOException, TufException {
-        var first = store.get(Head.META + "1.root.json");
-        if (first.isEmpty()) {
-            throw new TufException("1.root.json", "file present", "missing: this is not a TUF archive");
-        }
-        TrustedSet trusted = new TrustedSet(first.get(), Instant.EPOCH, true);
-        List<Root> roots = new ArrayList<>(List.of(trusted.root()));
-        for (long n = 2; ; n++) {
-            String file = n + ".root.json";
-            var bytes = store.get(Head.META + file);
-            if (bytes.isEmpty()) {
-                return roots;
-            }
-            roots.add(trusted.updateRoot(file, bytes.get()));
-        }
+    /**
+     * A trusted set holding the newest root of {@code store}, reached from {@code 1.root.json}
+     * through {@link TrustedSet#followRoots}; fails on the first break in the chain.
+     */
+    public static TrustedSet trusted(FileStore store, Instant now, boolean acceptExpired) throws IOException, TufException {
+        byte[] first = store.get(Head.META + "1.root.json").orElseThrow(() -> new TufException("1.root.json",
+                "file present", "missing: no complete version of an archive here yet"));
+        TrustedSet trusted = new TrustedSet(first, now, acceptExpired);
+        trusted.followRoots((file, max) -> store.get(Head.META + file), ClientLimits.DEFAULT, (file, bytes) -> { });
+        return trusted;
     }
 }

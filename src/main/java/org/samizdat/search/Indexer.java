@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.samizdat.archive.Sha256;
 import org.samizdat.repo.Catalog;
-import org.samizdat.repo.Progress;
+import org.samizdat.work.Progress;
 import org.samizdat.store.FileStore;
 import org.samizdat.tuf.TufException;
 
@@ -130,7 +130,7 @@ public final class Indexer implements AutoCloseable {
             running.set(false);
         }
         if (updated) {
-            org.samizdat.repo.Heap.giveBack(); // here, where the catalog the update read is out of scope
+            org.samizdat.work.Heap.giveBack(); // here, where the catalog the update read is out of scope
         }
     }
 }

@@ -67,8 +67,8 @@ import org.apache.lucene.store.LockObtainFailedException;
 import org.samizdat.archive.DocumentMeta;
 import org.samizdat.archive.Sha256;
 import org.samizdat.repo.Catalog;
-import org.samizdat.repo.Parallel;
-import org.samizdat.repo.Progress;
+import org.samizdat.work.Parallel;
+import org.samizdat.work.Progress;
 import org.samizdat.tuf.TufException;
 
 /**

@@ -161,7 +161,7 @@ public final class ArchiveServer implements AutoCloseable {
     private final class Routes extends Handler.Wrapper {
         private final Counter files = Counter.builder("samizdat_http_requests").tag("route", "files").register(metrics);
         private final Counter api = Counter.builder("samizdat_http_requests").tag("route", "api").register(metrics);
-        private final Counter pages = Counter.builder("samizdat_http_requests").tag("route", "pages").register(metrics);
+        private final Counter pageRequests = Counter.builder("samizdat_http_requests").tag("route", "pages").register(metrics);
         private final Counter missing = Counter.builder("samizdat_http_not_found").register(metrics);
         private final Counter notifies = Counter.builder("samizdat_notify_received").register(metrics);
         private final Counter fileBytes = Counter.builder("samizdat_http_file_bytes_sent")
@@ -249,12 +249,12 @@ public final class ArchiveServer implements AutoCloseable {
                     return asset(path, request, response, callback);
                 }
                 default -> {
-                    ReaderPages.Page page = pages().page(path, params(request), baseUrl(request));
+                    ReaderPages.Page page = pages.page(path, params(request), baseUrl(request));
                     if (page == null) {
                         missing.increment();
                         return text(response, callback, HttpStatus.NOT_FOUND_404, "not found\n");
                     }
-                    this.pages.increment();
+                    pageRequests.increment();
                     response.setStatus(page.status());
                     response.getHeaders().put(HttpHeader.CONTENT_TYPE, page.contentType());
                     response.getHeaders().put(HttpHeader.CACHE_CONTROL, page.cacheControl());
@@ -282,7 +282,7 @@ public final class ArchiveServer implements AutoCloseable {
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/css; charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "public, max-age=3600");
-        return tagged(request, response, callback, pageAssets().css());
+        return tagged(request, response, callback, pages.css());
     }
 
     private static boolean notAllowed(Response response, Callback callback) {
@@ -345,14 +345,6 @@ public final class ArchiveServer implements AutoCloseable {
         } catch (java.io.IOException | RuntimeException e) {
             return new org.samizdat.search.SearchIndex.Counts(-1, -1);
         }
-    }
-
-    private ReaderPages pages() {
-        return pages;
-    }
-
-    private ReaderPages pageAssets() {
-        return pages;
     }
 
     /** The base URL readers reached this node at: the configured public URL, else scheme and Host of the request. */

@@ -10,11 +10,14 @@ import org.samizdat.tuf.TufException;
 
 /**
  * The catalog of the version a node serves, reopened when {@code timestamp.json} changes. If the
- * new version cannot be read, the last good catalog keeps being used.
+ * new version cannot be read, the last good catalog keeps being used, the failure is logged once,
+ * and that version is not tried again until {@code timestamp.json} changes once more.
  */
 final class CurrentCatalog {
+    private static final System.Logger LOG = System.getLogger(CurrentCatalog.class.getName());
     private final Path publicDir;
     private volatile Catalog catalog;
+    /** The version last tried, readable or not. */
     private volatile Object key;
 
     CurrentCatalog(Path publicDir) {
@@ -35,11 +38,13 @@ final class CurrentCatalog {
         }
         synchronized (this) {
             if (!now.equals(key)) {
+                key = now;
                 try {
                     catalog = Catalog.open(new FileStore(publicDir));
-                    key = now;
-                } catch (IOException | TufException | RuntimeException unreadable) {
+                } catch (IOException | TufException unreadable) {
                     // keep the previous catalog: the last good version stays readable
+                    LOG.log(System.Logger.Level.WARNING, "the version in " + publicDir + " cannot be read; still serving the"
+                            + " last good one: " + unreadable.getMessage());
                 }
             }
         }

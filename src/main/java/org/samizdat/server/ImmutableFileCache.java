@@ -38,14 +38,6 @@ final class ImmutableFileCache implements HttpContent.Factory {
         return path.endsWith("/timestamp.json") || !(path.startsWith("/metadata/") || path.startsWith("/targets/"));
     }
 
-    long cachedBytes() {
-        return cache.getCachedSize();
-    }
-
-    int cachedFiles() {
-        return cache.getCachedFiles();
-    }
-
     private static final class Cache extends CachingHttpContentFactory {
         Cache(HttpContent.Factory authority, ByteBufferPool.Sized buffers) {
             super(authority, buffers);

@@ -60,9 +60,12 @@ final class ReaderPages {
         this.catalogs = new CurrentCatalog(config.publicDir());
         this.searchCache = new SearchCache(config.limits().searchCache());
         try (InputStream in = ReaderPages.class.getResourceAsStream("static/style.css")) {
+            if (in == null) {
+                throw new IllegalStateException("the reader stylesheet is missing from the build");
+            }
             css = in.readAllBytes();
-        } catch (IOException | NullPointerException e) {
-            throw new IllegalStateException("the reader stylesheet is missing from the build", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("the reader stylesheet cannot be read", e);
         }
     }
 
@@ -159,7 +162,7 @@ final class ReaderPages {
             m.put("releaseCount", infos.size());
             m.put("version", c.version());
             m.put("latest", infos.reversed().stream().limit(5).toList());
-            m.put("fingerprintGrouped", grouped(c.rootFingerprint()));
+            m.put("fingerprintGrouped", org.samizdat.tuf.RootFingerprint.parse(c.rootFingerprint()).grouped("\n"));
             m.put("searchState", sources.indexer() == null ? "ready" : sources.indexer().index().state());
         }
         return Page.html(200, templates.render("home", m));
@@ -514,11 +517,4 @@ final class ReaderPages {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    static String grouped(String hex) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < hex.length(); i += 4) {
-            sb.append(i == 0 ? "" : i % 32 == 0 ? "\n" : " ").append(hex, i, Math.min(hex.length(), i + 4));
-        }
-        return sb.toString();
-    }
 }

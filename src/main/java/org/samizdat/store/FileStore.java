@@ -18,8 +18,14 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
-/** A {@link Store} over a directory; temp files are named {@code .tmp-*} and never listed. */
-public final class FileStore implements Store {
+/**
+ * Named files under a directory, by relative, slash-separated names. {@link #put} is atomic and
+ * durable: a reader sees the old bytes or the new bytes, never a part, and after it returns the
+ * bytes survive a crash. Temp files are named {@code .tmp-*} and never listed. This is the only
+ * store: mirrors and publishers need file paths (links, moves, Range reads), so no abstraction
+ * stands between them and the file system.
+ */
+public final class FileStore {
     public static final String TEMP_PREFIX = ".tmp-";
     private final Path root;
 
@@ -33,14 +39,13 @@ public final class FileStore implements Store {
 
     /** The file behind a name; the name is checked so it can never leave the root. */
     public Path path(String name) {
-        Path p = root.resolve(Store.checkName(name)).normalize();
+        Path p = root.resolve(checkName(name)).normalize();
         if (!p.startsWith(root)) {
             throw new IllegalArgumentException("bad store name: " + name);
         }
         return p;
     }
 
-    @Override
     public Optional<byte[]> get(String name) throws IOException {
         try {
             return Optional.of(Files.readAllBytes(path(name)));
@@ -49,7 +54,6 @@ public final class FileStore implements Store {
         }
     }
 
-    @Override
     public Optional<InputStream> open(String name) throws IOException {
         try {
             return Optional.of(Files.newInputStream(path(name)));
@@ -58,18 +62,15 @@ public final class FileStore implements Store {
         }
     }
 
-    @Override
     public long size(String name) throws IOException {
         Path p = path(name);
         return Files.isRegularFile(p) ? Files.size(p) : -1;
     }
 
-    @Override
     public boolean exists(String name) {
         return Files.isRegularFile(path(name));
     }
 
-    @Override
     public void put(String name, byte[] bytes) throws IOException {
         Path target = path(name);
         try {
@@ -90,7 +91,6 @@ public final class FileStore implements Store {
         }
     }
 
-    @Override
     public long put(String name, InputStream in) throws IOException {
         Path target = path(name);
         try {
@@ -184,12 +184,10 @@ public final class FileStore implements Store {
         }
     }
 
-    @Override
     public void delete(String name) throws IOException {
         Files.deleteIfExists(path(name));
     }
 
-    @Override
     public List<String> list(String prefix) throws IOException {
         Path base = prefix.isEmpty() ? root : path(prefix);
         List<String> out = new ArrayList<>();
@@ -216,5 +214,18 @@ public final class FileStore implements Store {
                     .forEach(out::add);
         }
         return out;
+    }
+
+    /** Checks a store name: relative, '/'-separated, no empty, '.' or '..' segments, no NUL or '\'. */
+    static String checkName(String name) {
+        if (name == null || name.isEmpty() || name.startsWith("/") || name.contains("\\") || name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("bad store name: " + name);
+        }
+        for (String s : name.split("/", -1)) {
+            if (s.isEmpty() || s.equals(".") || s.equals("..")) {
+                throw new IllegalArgumentException("bad store name: " + name);
+            }
+        }
+        return name;
     }
 }

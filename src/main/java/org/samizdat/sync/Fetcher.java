@@ -17,6 +17,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.samizdat.archive.TargetPath;
+import org.samizdat.tuf.ClientLimits;
+import org.samizdat.tuf.RootFingerprint;
 import org.samizdat.tuf.TargetFile;
 import org.samizdat.tuf.TufException;
 
@@ -28,14 +30,14 @@ import org.samizdat.tuf.TufException;
  */
 public final class Fetcher {
     private final Path cache;
-    private final MirrorSync.Trust trust;
+    private final Trust trust;
     private final Clock clock;
     private final Duration timeout;
     private final Duration hedgeAfter;
     private final boolean staleOk;
     private final Consumer<String> log;
 
-    public Fetcher(Path cache, MirrorSync.Trust trust, Clock clock, Duration timeout, Duration hedgeAfter, boolean staleOk,
+    public Fetcher(Path cache, Trust trust, Clock clock, Duration timeout, Duration hedgeAfter, boolean staleOk,
                    Consumer<String> log) {
         this.cache = cache;
         this.trust = trust;
@@ -86,14 +88,12 @@ public final class Fetcher {
                     }
                     // the TUF client workflow against this mirror, from what earlier runs verified
                     TufClient client = new TufClient(state, new Upstream(url + "/metadata", timeout, busyRetries()), clock.instant(), staleOk,
-                            TufClient.Limits.DEFAULT, line -> { });
+                            ClientLimits.DEFAULT, line -> { });
                     Optional<TargetFile> found = client.targetInfo(path);
                     if (found.isEmpty()) {
                         throw new SyncException(SyncException.Kind.LOCAL, "the archive has no document " + path, null);
                     }
-                    if (found.get().sha256() == null) {
-                        throw new TufException("targets", "hash algorithms", path + " is listed without a sha256");
-                    }
+                    found.get().requireSha256("targets", path);
                     target = found.get();
                     warnings = client.trusted().warnings();
                     from = url;
@@ -131,10 +131,10 @@ public final class Fetcher {
         if (trust.rootFile() != null) {
             return trust.rootFile();
         }
-        byte[] first = new Upstream(url, timeout, busyRetries()).get("/metadata/1.root.json", TufClient.Limits.DEFAULT.rootMax())
+        byte[] first = new Upstream(url, timeout, busyRetries()).get("/metadata/1.root.json", ClientLimits.DEFAULT.rootMax())
                 .orElseThrow(() -> new TufException("1.root.json", "file present", "the mirror has no metadata/1.root.json"));
         if (!trust.accepts(first)) {
-            throw new TufException("1.root.json", "trusted root", "has fingerprint " + org.samizdat.archive.Sha256.hex(first)
+            throw new TufException("1.root.json", "trusted root", "has fingerprint " + RootFingerprint.of(first)
                     + ", not the trusted " + trust.fingerprint());
         }
         return first;
@@ -145,9 +145,9 @@ public final class Fetcher {
             throws SyncException {
         Path dir = out.toAbsolutePath().getParent();
         ExecutorService pool = Executors.newFixedThreadPool(order.size());
-        ExecutorCompletionService<String> race = new ExecutorCompletionService<>(pool);
+        ExecutorCompletionService<Downloaded> race = new ExecutorCompletionService<>(pool);
         List<Path> temps = new ArrayList<>();
-        List<Future<String>> running = new ArrayList<>();
+        List<Future<Downloaded>> running = new ArrayList<>();
         boolean lied = false;
         try {
             Files.createDirectories(dir);
@@ -158,7 +158,7 @@ public final class Fetcher {
                     running.add(start(race, order.get(next++), file, target, dir, temps));
                     inFlight++;
                 }
-                Future<String> done = race.poll(hedgeAfter.toMillis(), TimeUnit.MILLISECONDS);
+                Future<Downloaded> done = race.poll(hedgeAfter.toMillis(), TimeUnit.MILLISECONDS);
                 if (done == null) {
                     if (next < order.size()) {
                         log.accept(order.get(next - 1) + " is slow; asking " + order.get(next) + " too");
@@ -169,11 +169,9 @@ public final class Fetcher {
                 }
                 inFlight--;
                 try {
-                    String tempAndMirror = done.get();
-                    int sep = tempAndMirror.indexOf('\n');
-                    Files.move(Path.of(tempAndMirror.substring(0, sep)), out, StandardCopyOption.ATOMIC_MOVE,
-                            StandardCopyOption.REPLACE_EXISTING);
-                    return tempAndMirror.substring(sep + 1);
+                    Downloaded d = done.get();
+                    Files.move(d.temp(), out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    return d.mirror();
                 } catch (ExecutionException e) {
                     Throwable c = e.getCause();
                     if (c instanceof SyncException s) {
@@ -205,13 +203,17 @@ public final class Fetcher {
         }
     }
 
-    private Future<String> start(ExecutorCompletionService<String> race, String mirror, String file, TargetFile target,
+    /** A verified download waiting under its temporary name, and the mirror it came from. */
+    private record Downloaded(Path temp, String mirror) {
+    }
+
+    private Future<Downloaded> start(ExecutorCompletionService<Downloaded> race, String mirror, String file, TargetFile target,
                                  Path dir, List<Path> temps) throws IOException {
         Path temp = Files.createTempFile(dir, ".samizdat-fetch-", ".part");
         temps.add(temp);
         return race.submit(() -> {
             new Upstream(mirror, timeout, busyRetries()).download(file, temp, target.length(), target.sha256());
-            return temp + "\n" + mirror;
+            return new Downloaded(temp, mirror);
         });
     }
 }

@@ -97,7 +97,7 @@ public final class Mirror {
                     }
                     afterSync.accept(result);
                     if (result.changed() && result.documents() > 1000) {
-                        org.samizdat.repo.Heap.giveBack();
+                        org.samizdat.work.Heap.giveBack();
                     }
                 } catch (SyncException e) {
                     lastError = e.getMessage();

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.samizdat.tuf.ClientLimits;
 import org.samizdat.tuf.Delegation;
 import org.samizdat.tuf.MetaFile;
 import org.samizdat.tuf.Root;
@@ -25,22 +26,10 @@ import org.samizdat.tuf.TufException;
  * pre-order. The start time is handed in (spec 5.1), never read from a clock here.
  */
 public final class TufClient {
-    /** The bounds a client applies to a repository it does not trust (python-tuf's defaults). */
-    public record Limits(int maxRootRotations, int maxDelegations, long rootMax, long timestampMax, long snapshotMax,
-                         long targetsMax) {
-        public static final Limits DEFAULT = new Limits(256, 32, 512_000, 16_384, 2_000_000, 5_000_000);
-
-        public Limits {
-            if (maxRootRotations < 1 || maxDelegations < 1 || rootMax < 1 || timestampMax < 1 || snapshotMax < 1 || targetsMax < 1) {
-                throw new IllegalArgumentException("client limits must be positive");
-            }
-        }
-    }
-
     private final TrustedState state;
     private final Remote remote;
     private final TrustedSet trusted;
-    private final Limits limits;
+    private final ClientLimits limits;
     private final Consumer<String> log;
     private boolean refreshed;
 
@@ -48,7 +37,7 @@ public final class TufClient {
      * Spec 5.2: loads the trusted root from the state directory (written there by {@code init} or
      * a previous run); it must be signed by a threshold of its own keys.
      */
-    public TufClient(TrustedState state, Remote remote, java.time.Instant now, boolean acceptExpired, Limits limits,
+    public TufClient(TrustedState state, Remote remote, java.time.Instant now, boolean acceptExpired, ClientLimits limits,
                      Consumer<String> log) throws IOException, TufException {
         this.state = state;
         this.remote = remote;
@@ -77,17 +66,10 @@ public final class TufClient {
 
     /** Spec 5.3: follows N+1.root.json until the remote has none, at most maxRootRotations steps. */
     private void loadRoot() throws IOException, TufException, SyncException {
-        long first = trusted.root().version() + 1;
-        for (long n = first; n < first + limits.maxRootRotations(); n++) {
-            String name = n + ".root.json";
-            Optional<byte[]> bytes = remote.get("/" + name, limits.rootMax());
-            if (bytes.isEmpty()) {
-                return; // 5.3.2: no newer root; the trusted one is the newest
-            }
-            trusted.updateRoot(name, bytes.get());
-            state.write("root", bytes.get()); // 5.3.7
-            log.accept("trusted root version " + n);
-        }
+        trusted.followRoots((file, max) -> remote.get("/" + file, max), limits, (file, bytes) -> {
+            state.write("root", bytes); // 5.3.7
+            log.accept("trusted root " + file);
+        });
     }
 
     /**
@@ -136,7 +118,7 @@ public final class TufClient {
         }
         MetaFile pinned = trusted.timestamp().snapshot();
         String name = remoteName("snapshot", pinned.version());
-        byte[] bytes = remote.get("/" + name, pinned.length() != null ? pinned.length() : limits.snapshotMax())
+        byte[] bytes = remote.get("/" + name, ClientLimits.cap(pinned, limits.snapshotMax()))
                 .orElseThrow(() -> new TufException(name, "file present", remote.url() + " has no " + name));
         trusted.updateSnapshot(name, bytes, false);
         state.write("snapshot", bytes); // 5.5.7
@@ -161,7 +143,7 @@ public final class TufClient {
             throw new TufException("snapshot.json", "snapshot completeness", role + " is delegated to but the snapshot does not list it");
         }
         String name = remoteName(role, pinned.version());
-        byte[] bytes = remote.get("/" + name, pinned.length() != null ? pinned.length() : limits.targetsMax())
+        byte[] bytes = remote.get("/" + name, ClientLimits.cap(pinned, limits.targetsMax()))
                 .orElseThrow(() -> new TufException(name, "file present", remote.url() + " has no " + name));
         Targets t = trusted.updateTargets(name, bytes, role, delegator);
         state.write(role, bytes); // 5.6.6

@@ -33,6 +33,17 @@ public record TargetFile(long length, String sha256, Map<String, Object> custom,
         new MetaFile(1, length, hashes).check(file, bytes);
     }
 
+    /**
+     * This project's clients (mirror, check, fetch) name every document by its sha256 (the file
+     * layout of consistent snapshots, spec 5.7.2), so a target listed without one is refused.
+     */
+    public void requireSha256(String file, String path) throws TufException {
+        if (sha256 == null) {
+            throw new TufException(file, "hash algorithms", "lists " + path
+                    + " without a sha256, which mirrors and readers name documents by");
+        }
+    }
+
     /** The first hash listed, for hash-prefixed file names of consistent snapshots (sha256 when present). */
     public String prefixHash() {
         return sha256 != null ? sha256 : hashes.values().iterator().next();

@@ -1,14 +1,18 @@
 package org.samizdat.tuf;
 
+import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The metadata a client trusts during one update, and the checks of the TUF client workflow (spec
- * 5.2-5.6) that admit new metadata into it. It works on bytes and the update's start time, handed
+ * 5.2-5.6) that admit new metadata into it: the one place where each of those rules is enforced
+ * for every client of this project ({@code mirror}, {@code check}, {@code fetch}, {@code
+ * tuf-client}, and the publisher reading its own tree back). {@link RoleWalk} walks the whole
+ * delegation graph through {@link #verifyTargets}. It works on bytes and the update's start time, handed
  * in (spec 5.1); fetching and persisting are the caller's. Each update method either admits the
  * file or throws, naming the file and the rule; what was admitted before stays trusted.
  *
@@ -19,9 +23,9 @@ import java.util.Map;
 public final class TrustedSet {
     private final Instant now;
     private final boolean acceptExpired;
-    private final List<String> warnings = new ArrayList<>();
+    /** Archive mode's warnings, by the role whose final file expired (a superseded file's warning goes with it). */
+    private final Map<String, String> warnings = new java.util.LinkedHashMap<>();
     private Root root;
-    private Metadata rootMeta;
     private Metadata timestampMeta;
     private Timestamp timestamp;
     private Metadata snapshotMeta;
@@ -42,15 +46,16 @@ public final class TrustedSet {
         Root r = Root.from(m);
         m.verifyThreshold(r.role("root"), r.keys());
         this.root = r;
-        this.rootMeta = m;
+    }
+
+    /** What a walk does with each file it admits (for example, persists it). */
+    @FunctionalInterface
+    public interface Admission<E extends Exception> {
+        void admitted(String file, byte[] bytes) throws E, IOException;
     }
 
     public Root root() {
         return root;
-    }
-
-    public Metadata rootMetadata() {
-        return rootMeta;
     }
 
     public Timestamp timestamp() {
@@ -65,10 +70,6 @@ public final class TrustedSet {
         return snapshot;
     }
 
-    public Metadata snapshotMetadata() {
-        return snapshotMeta;
-    }
-
     /** A targets role admitted in this update, or null. */
     public Targets targets(String role) {
         return targets.get(role);
@@ -76,7 +77,26 @@ public final class TrustedSet {
 
     /** Expired files admitted in archive mode. */
     public List<String> warnings() {
-        return List.copyOf(warnings);
+        return List.copyOf(warnings.values());
+    }
+
+    /**
+     * Spec 5.3.2-5.3.7: follows {@code N+1.root.json} from {@code source} until it has none (at
+     * most {@code maxRootRotations} of them), admitting each through {@link #updateRoot} and only
+     * then handing it to {@code then}, so that nothing unverified is ever persisted.
+     */
+    public <E extends Exception> void followRoots(MetadataSource<E> source, ClientLimits limits, Admission<E> then)
+            throws E, IOException, TufException {
+        long first = root.version() + 1;
+        for (long n = first; n < first + limits.maxRootRotations(); n++) {
+            String file = n + ".root.json";
+            Optional<byte[]> bytes = source.read(file, limits.rootMax());
+            if (bytes.isEmpty()) {
+                return; // 5.3.2: no newer root; the trusted one is the newest
+            }
+            updateRoot(file, bytes.get());
+            then.admitted(file, bytes.get()); // 5.3.7
+        }
     }
 
     /** Spec 5.3.3-5.3.6: admits root N+1, signed by a threshold of the trusted root's keys and of its own. */
@@ -96,7 +116,6 @@ public final class TrustedSet {
         }
         // 5.3.5: the expiry of an intermediate root does not matter.
         root = next;
-        rootMeta = m;
         return next;
     }
 
@@ -110,7 +129,7 @@ public final class TrustedSet {
         }
         // 5.3.10: the final root must not be expired (freeze attack).
         if (root.expires() != null && !now.isBefore(root.expires())) {
-            expired("root.json", root.expires());
+            expired("root", root.version() + ".root.json", root.expires());
         }
         Metadata m = Metadata.parse("timestamp.json", bytes, "timestamp");
         m.verifyThreshold(root.role("timestamp"), root.keys()); // 5.4.2
@@ -122,6 +141,7 @@ public final class TrustedSet {
                         + " is older than the trusted " + timestamp.version());
             }
             if (next.version() == timestamp.version()) {
+                checkFinalTimestamp(); // the trusted one stays the final timestamp, so 5.4.4 applies to it
                 return false;
             }
             // 5.4.3.2: the snapshot it points to is no older than the trusted one's.
@@ -138,8 +158,9 @@ public final class TrustedSet {
 
     private void checkFinalTimestamp() throws TufException {
         // 5.4.4: freeze attack.
+        warnings.remove("timestamp");
         if (timestampMeta.isExpired(now)) {
-            expired("timestamp.json", timestamp.expires());
+            expired("timestamp", "timestamp.json", timestamp.expires());
         }
     }
 
@@ -184,8 +205,9 @@ public final class TrustedSet {
 
     private void checkFinalSnapshot(String file) throws TufException {
         // 5.5.6: freeze attack.
+        warnings.remove("snapshot");
         if (snapshotMeta.isExpired(now)) {
-            expired(file, snapshot.expires());
+            expired("snapshot", snapshot.version() + ".snapshot.json", snapshot.expires());
         }
         // 5.5.4: the version the timestamp lists (mix-and-match).
         if (snapshot.version() != timestamp.snapshot().version()) {
@@ -227,6 +249,12 @@ public final class TrustedSet {
      */
     public Targets verifyTargets(String file, byte[] bytes, String role, RoleKeys keys, Map<String, Key> keyMap)
             throws TufException {
+        return Targets.from(verifyRole(file, bytes, role, keys, keyMap));
+    }
+
+    /** {@link #verifyTargets}, returning the verified metadata itself (for a publisher that re-signs it). */
+    public Metadata verifyRole(String file, byte[] bytes, String role, RoleKeys keys, Map<String, Key> keyMap)
+            throws TufException {
         if (snapshot == null) {
             throw new IllegalStateException("targets need a trusted snapshot first");
         }
@@ -245,18 +273,15 @@ public final class TrustedSet {
         }
         // 5.6.5: freeze attack.
         if (m.isExpired(now)) {
-            expired(file, m.expires());
+            expired(role, file, m.expires());
         }
-        return Targets.from(m);
+        return m;
     }
 
-    private void expired(String file, Instant expires) throws TufException {
+    private void expired(String role, String file, Instant expires) throws TufException {
         if (!acceptExpired) {
             throw new TufException(file, "freeze", "expired " + TufTime.format(expires));
         }
-        String w = file + " expired " + TufTime.format(expires);
-        if (!warnings.contains(w)) {
-            warnings.add(w);
-        }
+        warnings.put(role, file + ": expired " + TufTime.format(expires));
     }
 }

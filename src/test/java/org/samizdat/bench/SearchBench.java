@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 import org.samizdat.archive.Json;
 import org.samizdat.corpus.Corpus;
 import org.samizdat.repo.Catalog;
-import org.samizdat.repo.Progress;
+import org.samizdat.work.Progress;
 import org.samizdat.repo.TestArchive;
 import org.samizdat.search.SearchIndex;
 import org.samizdat.search.SearchQuery;

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.samizdat.repo.Checker;
-import org.samizdat.repo.Progress;
+import org.samizdat.work.Progress;
 import org.samizdat.repo.State;
 
 /**

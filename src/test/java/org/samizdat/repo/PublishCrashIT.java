@@ -1,5 +1,6 @@
 package org.samizdat.repo;
 
+import org.samizdat.work.Progress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,7 +35,7 @@ class PublishCrashIT {
     }
 
     private static void assertChecks(TestArchive a, String when) throws Exception {
-        Checker.Report r = new Checker(a.publicDir(), State.read(a.dir()), a.fingerprint, Instant.now(), true,
+        Checker.Report r = new Checker(a.publicDir(), State.read(a.dir()), org.samizdat.tuf.RootFingerprint.parse(a.fingerprint), Instant.now(), true,
                 Progress.NONE).check();
         assertTrue(r.ok(), when + ": " + r.problems());
     }

@@ -1,5 +1,6 @@
 package org.samizdat.repo;
 
+import org.samizdat.work.Progress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,6 +106,6 @@ public final class TestArchive {
     }
 
     public Checker.Report check(boolean strict) throws IOException {
-        return new Checker(dir.publicDir(), State.read(dir), fingerprint, now, strict, Progress.NONE).check();
+        return new Checker(dir.publicDir(), State.read(dir), org.samizdat.tuf.RootFingerprint.parse(fingerprint), now, strict, Progress.NONE).check();
     }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.samizdat.repo.Catalog;
-import org.samizdat.repo.Progress;
+import org.samizdat.work.Progress;
 import org.samizdat.repo.TestArchive;
 import org.samizdat.store.FileStore;
 

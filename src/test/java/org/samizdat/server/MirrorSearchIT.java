@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.samizdat.sync.Trust;
 import org.samizdat.archive.Json;
-import org.samizdat.repo.Progress;
+import org.samizdat.work.Progress;
 import org.samizdat.repo.TestArchive;
 import org.samizdat.search.SampleArchive;
 import org.samizdat.sync.MirrorSync;
@@ -30,7 +31,7 @@ class MirrorSearchIT {
             Path pub = tmp.resolve("mirror/public");
             Files.createDirectories(pub.resolve("metadata"));
             MirrorSync sync = new MirrorSync(pub, new Upstream(o.url(), Duration.ofSeconds(10)),
-                    new MirrorSync.Trust(origin.fingerprint, null), Clock.systemUTC(), 4, Progress.NONE);
+                    Trust.fingerprint(origin.fingerprint), Clock.systemUTC(), 4, Progress.NONE);
             sync.sync();
             try (ReaderServer mirror = new ReaderServer(pub, tmp.resolve("mirror/index"), List.of(o.url()))) {
                 mirror.indexer.start(); // from here on it follows timestamp.json by itself

@@ -47,11 +47,10 @@ class FileStoreTest {
     }
 
     @Test
-    void memoryStoreBehavesLikeTheFileStore() throws IOException {
-        MemoryStore m = new MemoryStore();
-        m.put("a/b", new byte[] {7});
-        assertArrayEquals(new byte[] {7}, m.get("a/b").orElseThrow());
-        assertEquals(List.of("a/b"), m.list("a"));
-        assertThrows(IllegalArgumentException.class, () -> m.put("../b", new byte[0]));
+    void aNameThatLeavesTheStoreIsRefused() throws IOException {
+        FileStore s = new FileStore(dir);
+        for (String bad : new String[] {"../b", "/etc/passwd", "a//b", "a/./b", "a\\b", "a\0b", ""}) {
+            assertThrows(IllegalArgumentException.class, () -> s.put(bad, new byte[0]), bad);
+        }
     }
 }

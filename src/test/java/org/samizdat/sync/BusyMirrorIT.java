@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.samizdat.repo.Progress;
+import org.samizdat.work.Progress;
 import org.samizdat.repo.TestArchive;
 
 /**
@@ -57,11 +57,11 @@ class BusyMirrorIT {
 
     private MirrorSync mirrorOf(HostileMirror upstream) {
         return new MirrorSync(tmp.resolve("mirror/public"), new Upstream(upstream.url(), Duration.ofSeconds(10)),
-                new MirrorSync.Trust(archive.fingerprint, null), Clock.systemUTC(), 4, Progress.NONE);
+                Trust.fingerprint(archive.fingerprint), Clock.systemUTC(), 4, Progress.NONE);
     }
 
     private Fetcher fetcher(List<String> log) {
-        return new Fetcher(tmp.resolve("cache"), new MirrorSync.Trust(archive.fingerprint, null), Clock.systemUTC(),
+        return new Fetcher(tmp.resolve("cache"), Trust.fingerprint(archive.fingerprint), Clock.systemUTC(),
                 Duration.ofSeconds(10), Duration.ofMillis(500), false, log::add);
     }
 

@@ -28,7 +28,7 @@ class FetchIT {
     Path tmp;
 
     private Fetcher fetcher(TestArchive a, boolean staleOk, List<String> log) {
-        return new Fetcher(tmp.resolve("cache"), new MirrorSync.Trust(a.fingerprint, null), Clock.systemUTC(),
+        return new Fetcher(tmp.resolve("cache"), Trust.fingerprint(a.fingerprint), Clock.systemUTC(),
                 Duration.ofSeconds(10), Duration.ofMillis(500), staleOk, log::add);
     }
 
@@ -114,7 +114,7 @@ class FetchIT {
             assertTrue(e.getMessage().contains("[freeze]"), e.getMessage());
             assertFalse(Files.exists(out));
             Fetcher.Outcome o = fetcher(a, true, new ArrayList<>()).fetch(DOC, List.of(server.url()), out);
-            assertTrue(o.warnings().stream().anyMatch(w -> w.startsWith("timestamp.json expired")), o.warnings().toString());
+            assertTrue(o.warnings().stream().anyMatch(w -> w.startsWith("timestamp.json: expired")), o.warnings().toString());
             assertArrayEquals(Files.readAllBytes(a.source("docs", 2)), Files.readAllBytes(out));
         }
     }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.samizdat.archive.Json;
 import org.samizdat.repo.Checker;
-import org.samizdat.repo.Progress;
+import org.samizdat.work.Progress;
 import org.samizdat.repo.State;
 import org.samizdat.repo.TestArchive;
 import org.samizdat.server.ArchiveServer;
@@ -112,7 +112,7 @@ class FullDiskIT {
         try (ArchiveServer o = serve(origin.publicDir())) {
             Path mirrorPublic = disk.dir().resolve("mirror/public");
             MirrorSync sync = new MirrorSync(mirrorPublic, new Upstream(o.url(), Duration.ofSeconds(10)),
-                    new MirrorSync.Trust(origin.fingerprint, null), Clock.systemUTC(), 4, Progress.NONE);
+                    Trust.fingerprint(origin.fingerprint), Clock.systemUTC(), 4, Progress.NONE);
             assertTrue(sync.sync().changed());
             server = serve(mirrorPublic);
             long version = servedVersion(server);

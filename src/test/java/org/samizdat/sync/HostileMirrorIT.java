@@ -30,7 +30,7 @@ import org.samizdat.archive.Json;
 import org.samizdat.archive.Sha256;
 import org.samizdat.archive.TargetPath;
 import org.samizdat.repo.Checker;
-import org.samizdat.repo.Progress;
+import org.samizdat.work.Progress;
 import org.samizdat.repo.State;
 import org.samizdat.repo.StaticServer;
 import org.samizdat.repo.TestArchive;
@@ -84,8 +84,8 @@ class HostileMirrorIT {
         mirrorMetadata = files(mirror.resolve("metadata"));
     }
 
-    private MirrorSync.Trust trust() {
-        return new MirrorSync.Trust(origin.fingerprint, null);
+    private Trust trust() {
+        return Trust.fingerprint(origin.fingerprint);
     }
 
     private Fetcher fetcher(boolean staleOk, List<String> log) {
@@ -127,7 +127,7 @@ class HostileMirrorIT {
                     assertEquals(name.substring(0, 64), Sha256.hex(Files.readAllBytes(p)), "an unverified document was stored: " + p);
                 }
             }
-            Checker.Report report = new Checker(mirror, new State(0, 0), origin.fingerprint, Instant.now(), false, Progress.NONE).check();
+            Checker.Report report = new Checker(mirror, new State(0, 0), org.samizdat.tuf.RootFingerprint.parse(origin.fingerprint), Instant.now(), false, Progress.NONE).check();
             assertTrue(report.ok(), report.problems().toString());
 
             if (fetchPath == null) {
@@ -446,6 +446,53 @@ class HostileMirrorIT {
         top.put("signed", role);
         refused(HostileMirror.Attack.replace(Map.of("/metadata/1.r0002.json", Json.write(top))),
                 "signature threshold", "hash matches parent", "length matches parent");
+    }
+
+    /**
+     * One rule, one place: mirror, check and fetch all refuse a document listed without the
+     * sha256 they name documents by, with the words of the single rule object they share
+     * ({@link org.samizdat.tuf.TargetFile#requireSha256}).
+     */
+    @Test
+    void mirrorCheckAndFetchRefuseATargetWithoutASha256ThroughTheSameRule() throws Exception {
+        Map<String, byte[]> forged = forgedRelease(role -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> targets = (Map<String, Object>) role.get("targets");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> doc = new LinkedHashMap<>((Map<String, Object>) targets.get(NEW_DOC));
+            doc.put("hashes", Map.of("sha512", "ab".repeat(64)));
+            targets.put(NEW_DOC, doc);
+        });
+        org.samizdat.tuf.TufException rule = assertThrows(org.samizdat.tuf.TufException.class,
+                () -> new org.samizdat.tuf.TargetFile(1, null, null, Map.of("sha512", "ab".repeat(64))).requireSha256("F", NEW_DOC));
+        String words = rule.getMessage().substring("F: ".length());
+
+        refusedFetching(HostileMirror.Attack.replace(forged), Clock.systemUTC(), NEW_DOC, "hash algorithms");
+        try (HostileMirror hostile = new HostileMirror(origin.publicDir(), HostileMirror.Attack.replace(forged))) {
+            SyncException m = assertThrows(SyncException.class, () -> new MirrorSync(mirror, new Upstream(hostile.url(), TIMEOUT),
+                    trust(), Clock.systemUTC(), 2, Progress.NONE).sync());
+            assertTrue(m.getMessage().endsWith(words), m.getMessage());
+            SyncException f = assertThrows(SyncException.class,
+                    () -> fetcher(false, new ArrayList<>()).fetch(NEW_DOC, List.of(hostile.url()), tmp.resolve("out")));
+            assertTrue(f.getMessage().contains(words), f.getMessage());
+        }
+        // check, on a copy of the origin's tree holding the forged files
+        Path copy = tmp.resolve("forged");
+        try (Stream<Path> s = Files.walk(origin.publicDir())) {
+            for (Path p : s.toList()) {
+                Path to = copy.resolve(origin.publicDir().relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        for (Map.Entry<String, byte[]> e : forged.entrySet()) {
+            Files.write(copy.resolve(e.getKey().substring(1)), e.getValue());
+        }
+        Checker.Report report = new Checker(copy, new State(0, 0), null, Instant.now(), false, Progress.NONE).check();
+        assertTrue(report.problems().stream().anyMatch(p -> p.endsWith(words)), report.problems().toString());
     }
 
     @Test

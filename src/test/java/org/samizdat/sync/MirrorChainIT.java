@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.samizdat.repo.Checker;
-import org.samizdat.repo.Progress;
+import org.samizdat.work.Progress;
 import org.samizdat.repo.State;
 import org.samizdat.repo.TestArchive;
 import org.samizdat.repo.TufJs;
@@ -60,7 +60,7 @@ class MirrorChainIT {
     private MirrorSync mirrorOf(ArchiveServer upstream, Path dir) throws Exception {
         Files.createDirectories(dir.resolve("public/metadata"));
         return new MirrorSync(dir.resolve("public"), new Upstream(upstream.url(), Duration.ofSeconds(10)),
-                new MirrorSync.Trust(origin.fingerprint, null), Clock.systemUTC(), 4, Progress.NONE);
+                Trust.fingerprint(origin.fingerprint), Clock.systemUTC(), 4, Progress.NONE);
     }
 
     private static Checker.Report check(Path dir) throws Exception {
@@ -153,7 +153,7 @@ class MirrorChainIT {
     void aWrongFingerprintOrARolledBackUpstreamIsRefused() throws Exception {
         ArchiveServer o = serve(origin.publicDir());
         MirrorSync wrong = new MirrorSync(tmp.resolve("w/public"), new Upstream(o.url(), Duration.ofSeconds(5)),
-                new MirrorSync.Trust("00".repeat(32), null), Clock.systemUTC(), 2, Progress.NONE);
+                Trust.fingerprint("00".repeat(32)), Clock.systemUTC(), 2, Progress.NONE);
         assertTrue(assertThrows(SyncException.class, wrong::sync).getMessage().contains("[trusted root]"));
 
         Path m = tmp.resolve("m");
@@ -170,7 +170,7 @@ class MirrorChainIT {
     @Test
     void anUnreachableUpstreamIsReportedAsSuch() throws Exception {
         MirrorSync s = new MirrorSync(tmp.resolve("x/public"), new Upstream("http://127.0.0.1:1", Duration.ofSeconds(2)),
-                new MirrorSync.Trust(origin.fingerprint, null), Clock.systemUTC(), 2, Progress.NONE);
+                Trust.fingerprint(origin.fingerprint), Clock.systemUTC(), 2, Progress.NONE);
         assertEquals(SyncException.Kind.UNREACHABLE, assertThrows(SyncException.class, s::sync).kind());
     }
 
@@ -183,7 +183,7 @@ class MirrorChainIT {
         // eight days later: the publisher has not re-signed, its 7-day timestamp has expired
         Clock later = Clock.fixed(Instant.now().plus(Duration.ofDays(8)), java.time.ZoneOffset.UTC);
         MirrorSync sync = new MirrorSync(m.resolve("public"), new Upstream(o.url(), Duration.ofSeconds(5)),
-                new MirrorSync.Trust(origin.fingerprint, null), later, 2, Progress.NONE);
+                Trust.fingerprint(origin.fingerprint), later, 2, Progress.NONE);
         Mirror mirror = new Mirror(sync, m.resolve("public"), o.url(), later, line -> { });
         assertEquals(null, mirror.syncNow(), "the expired upstream is not taken as a new version");
         java.util.Map<String, Object> status = mirror.status();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.samizdat.archive.Sha256;
 import org.samizdat.repo.Checker;
-import org.samizdat.repo.Progress;
+import org.samizdat.work.Progress;
 import org.samizdat.repo.State;
 import org.samizdat.repo.TestArchive;
 import org.samizdat.server.ArchiveServer;

@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.samizdat.tuf.ClientLimits;
 import org.samizdat.archive.Sha256;
 import org.samizdat.tuf.SigningScheme;
 import org.samizdat.tuf.TargetFile;
@@ -42,10 +43,10 @@ class TufClientTest {
     }
 
     private TufClient client() throws Exception {
-        return client(TufClient.Limits.DEFAULT, false);
+        return client(ClientLimits.DEFAULT, false);
     }
 
-    private TufClient client(TufClient.Limits limits, boolean acceptExpired) throws Exception {
+    private TufClient client(ClientLimits limits, boolean acceptExpired) throws Exception {
         return new TufClient(state, sim, NOW, acceptExpired, limits, log::add);
     }
 
@@ -146,7 +147,7 @@ class TufClientTest {
         for (int i = 0; i < 4; i++) {
             sim.newRoot();
         }
-        TrustedSet t = client(new TufClient.Limits(2, 32, 512_000, 16_384, 2_000_000, 5_000_000), false).refresh();
+        TrustedSet t = client(new ClientLimits(2, 32, 100_000, 512_000, 16_384, 2_000_000, 5_000_000), false).refresh();
         assertEquals(3, t.root().version());
         assertFalse(sim.takeRequests().contains("4.root.json"));
     }
@@ -249,8 +250,8 @@ class TufClientTest {
         RepositorySimulator.expire(sim.timestamp, NOW.minusSeconds(60));
         sim.publishTimestamp();
         refused("freeze");
-        TrustedSet t = client(TufClient.Limits.DEFAULT, true).refresh();
-        assertEquals(List.of("timestamp.json expired " + org.samizdat.tuf.TufTime.format(NOW.minusSeconds(60))), t.warnings());
+        TrustedSet t = client(ClientLimits.DEFAULT, true).refresh();
+        assertEquals(List.of("timestamp.json: expired " + org.samizdat.tuf.TufTime.format(NOW.minusSeconds(60))), t.warnings());
     }
 
     // 5.5 Update the snapshot
@@ -460,7 +461,7 @@ class TufClientTest {
         assertTrue(find("deep").isEmpty());
         assertEquals(31, sim.requests.stream().filter(r -> r.matches("1\\.r\\d+\\.json")).count(),
                 "targets and 31 delegated roles make the 32 the spec allows");
-        assertTrue(client(new TufClient.Limits(256, 64, 512_000, 16_384, 2_000_000, 5_000_000), false).targetInfo("deep").isPresent());
+        assertTrue(client(new ClientLimits(256, 64, 100_000, 512_000, 16_384, 2_000_000, 5_000_000), false).targetInfo("deep").isPresent());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.samizdat.repo;
+package org.samizdat.work;
 
 /** Receives progress of long operations; the CLI draws it on a terminal. */
 public interface Progress {

@@ -1,4 +1,4 @@
-package org.samizdat.repo;
+package org.samizdat.work;
 
 import java.io.IOException;
 import java.util.ArrayList;

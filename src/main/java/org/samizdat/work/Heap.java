@@ -1,4 +1,4 @@
-package org.samizdat.repo;
+package org.samizdat.work;
 
 /**
  * Hands heap back to the operating system after a large one-off job (an index update, a big
