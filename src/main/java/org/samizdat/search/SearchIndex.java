@@ -12,24 +12,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
-import org.apache.lucene.document.NumericDocValuesField;
-import org.apache.lucene.document.StoredField;
-import org.apache.lucene.document.StringField;
-import org.apache.lucene.document.TextField;
-import org.apache.lucene.facet.FacetResult;
-import org.apache.lucene.facet.Facets;
 import org.apache.lucene.facet.FacetsCollector;
-import org.apache.lucene.facet.RandomSamplingFacetsCollector;
 import org.apache.lucene.facet.FacetsConfig;
-import org.apache.lucene.facet.LabelAndValue;
-import org.apache.lucene.facet.sortedset.DefaultSortedSetDocValuesReaderState;
-import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetCounts;
-import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetField;
+import org.apache.lucene.facet.RandomSamplingFacetsCollector;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexFormatTooNewException;
@@ -42,16 +30,10 @@ import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.CollectorManager;
-import org.apache.lucene.search.MultiCollectorManager;
-import org.apache.lucene.search.TopFieldCollectorManager;
-import org.apache.lucene.search.TopScoreDocCollectorManager;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
-import org.apache.lucene.search.MultiTermQuery;
-import org.apache.lucene.search.PhraseQuery;
-import org.apache.lucene.search.PrefixQuery;
+import org.apache.lucene.search.MultiCollectorManager;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
@@ -59,17 +41,16 @@ import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
-import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
+import org.apache.lucene.search.TopFieldCollectorManager;
+import org.apache.lucene.search.TopScoreDocCollectorManager;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
-import org.samizdat.archive.DocumentMeta;
 import org.samizdat.archive.Sha256;
 import org.samizdat.repo.Catalog;
+import org.samizdat.tuf.TufException;
 import org.samizdat.work.Parallel;
 import org.samizdat.work.Progress;
-import org.samizdat.tuf.TufException;
 
 /**
  * The Lucene index of one node's verified documents. It is built from the {@link Catalog} of the
@@ -84,12 +65,7 @@ public final class SearchIndex implements AutoCloseable {
     private static final String DATA_SCHEMA = "schema";
     private static final String DATA_RELEASES = "releases";
     private static final String DATA_VERSION = "version";
-    private static final int SNIPPET_CHARS = 50_000;
     private static final long TIMEOUT_MILLIS = 2_000;
-    /** Above this many matches, facet counts come from a random sample of this size (and are marked approximate). */
-    static final int FACET_SAMPLE = 20_000;
-    private static final Map<String, Integer> FACET_WIDTH = Map.of("release", 50, "year", 50, "month", 24,
-            "origin", 15, "classification", 10, "tag", 20, "type", 10);
 
     private final Path dir;
     private final FoldingAnalyzer analyzer = new FoldingAnalyzer();
@@ -97,7 +73,8 @@ public final class SearchIndex implements AutoCloseable {
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
-    private final AtomicReference<DefaultSortedSetDocValuesReaderState> facetState = new AtomicReference<>();
+    private final IndexFacets facets = new IndexFacets(facetsConfig);
+    private final LuceneQuery queries = new LuceneQuery(analyzer);
     private final Consumer<String> log;
     private volatile String state = "ready";
     private volatile long indexedVersion;
@@ -226,13 +203,13 @@ public final class SearchIndex implements AutoCloseable {
                 writer.deleteDocuments(new Term("release", id));
                 List<Catalog.Entry> entries = release.documents();
                 String phase = "indexing " + id;
-                List<Outcome> outcomes = Parallel.map(entries, Math.min(4, Runtime.getRuntime().availableProcessors()),
+                List<IndexedDocument.Outcome> outcomes = Parallel.map(entries, Math.min(4, Runtime.getRuntime().availableProcessors()),
                         phase, (ph, done, total) -> {
                             state = ph + " (" + done + " of " + total + ")";
                             progress.update(ph, done, total);
-                        }, e -> add(catalog, e));
-                long bad = outcomes.stream().filter(o -> o == Outcome.UNVERIFIED).count();
-                failures += outcomes.stream().filter(o -> o == Outcome.EXTRACTION_FAILED).count();
+                        }, e -> IndexedDocument.add(writer, facetsConfig, catalog, e));
+                long bad = outcomes.stream().filter(o -> o == IndexedDocument.Outcome.UNVERIFIED).count();
+                failures += outcomes.stream().filter(o -> o == IndexedDocument.Outcome.EXTRACTION_FAILED).count();
                 unverified += bad;
                 docs += entries.size() - bad;
                 // a release with missing bytes is tried again at the next version
@@ -258,110 +235,6 @@ public final class SearchIndex implements AutoCloseable {
             log.accept("search index: " + unverified + " document(s) not indexed: their bytes are missing or do not match the signed hash");
         }
         return new Update(added, removed, docs, failures, unverified, (System.nanoTime() - start) / 1_000_000);
-    }
-
-    private enum Outcome { INDEXED, EXTRACTION_FAILED, UNVERIFIED }
-
-    private Outcome add(Catalog catalog, Catalog.Entry e) throws IOException {
-        Optional<byte[]> bytes = catalog.read(e);
-        if (bytes.isEmpty()) {
-            return Outcome.UNVERIFIED;
-        }
-        DocumentMeta meta = e.meta();
-        String title = meta.title();
-        String text = "";
-        boolean failed = false;
-        try {
-            TextExtractor.Extracted x = TextExtractor.extract(bytes.get(), meta.contentType());
-            text = x.text();
-            if (title.isEmpty()) {
-                title = x.title();
-            }
-        } catch (TextExtractor.Failure f) {
-            failed = true;
-        }
-        if (title.isEmpty()) {
-            title = e.path().substring(e.path().lastIndexOf('/') + 1);
-        }
-        Document doc = new Document();
-        doc.add(new StringField("path", e.path(), Field.Store.YES));
-        doc.add(new StringField("release", e.release(), Field.Store.YES));
-        doc.add(new TextField("title", title, Field.Store.YES));
-        doc.add(new TextField("body", text, Field.Store.YES));
-        doc.add(new StoredField("date", meta.date()));
-        doc.add(new StoredField("type", meta.contentType()));
-        doc.add(new StoredField("length", e.file().length()));
-        doc.add(new NumericDocValuesField("day", day(meta.date())));
-        String ref = field(meta, "reference");
-        if (!ref.isEmpty()) {
-            doc.add(new StoredField("reference", ref));
-            doc.add(new StringField("ref", ref.toLowerCase(Locale.ROOT), Field.Store.NO));
-        }
-        if (failed) {
-            doc.add(new StringField("extraction", "failed", Field.Store.YES));
-        }
-        for (Map.Entry<String, List<String>> f : facetValues(e).entrySet()) {
-            for (String v : f.getValue()) {
-                doc.add(new StringField("f_" + f.getKey(), v, Field.Store.NO));
-                doc.add(new SortedSetDocValuesFacetField(f.getKey(), v));
-            }
-        }
-        writer.addDocument(facetsConfig.build(doc));
-        return failed ? Outcome.EXTRACTION_FAILED : Outcome.INDEXED;
-    }
-
-    /** The facet values of a document, from its signed metadata. */
-    static Map<String, List<String>> facetValues(Catalog.Entry e) {
-        DocumentMeta meta = e.meta();
-        Map<String, List<String>> m = new LinkedHashMap<>();
-        m.put("release", List.of(e.release()));
-        if (meta.date().length() >= 4) {
-            m.put("year", List.of(meta.date().substring(0, 4)));
-        }
-        if (meta.date().length() >= 7) {
-            m.put("month", List.of(meta.date().substring(0, 7)));
-        }
-        put(m, "origin", field(meta, "origin"));
-        put(m, "classification", field(meta, "classification"));
-        if (meta.fields().get("tags") instanceof List<?> tags) {
-            List<String> vs = new ArrayList<>();
-            for (Object t : tags) {
-                String s = String.valueOf(t).strip();
-                if (!s.isEmpty() && !vs.contains(s) && vs.size() < 32) {
-                    vs.add(s);
-                }
-            }
-            if (!vs.isEmpty()) {
-                m.put("tag", vs);
-            }
-        }
-        String type = meta.contentType();
-        int semi = type.indexOf(';');
-        put(m, "type", (semi < 0 ? type : type.substring(0, semi)).strip());
-        return m;
-    }
-
-    private static void put(Map<String, List<String>> m, String dim, String v) {
-        if (!v.isEmpty()) {
-            m.put(dim, List.of(v.length() > 200 ? v.substring(0, 200) : v));
-        }
-    }
-
-    private static String field(DocumentMeta meta, String name) {
-        return meta.fields().get(name) instanceof String s ? s.strip() : "";
-    }
-
-    /** A date as yyyymmdd for sorting (a year alone sorts as its first day; no date as 0). */
-    static long day(String date) {
-        if (date.length() < 4) {
-            return 0;
-        }
-        String d = (date.length() >= 10 ? date.substring(0, 10) : (date + "-01-01").substring(0, 10)).replace("-", "");
-        try {
-            return Long.parseLong(d);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 
     private static String fingerprint(Catalog.Release r) {
@@ -417,11 +290,11 @@ public final class SearchIndex implements AutoCloseable {
             IndexSearcher searcher = new IndexSearcher(reader);
             searcher.setTimeout(new QueryTimeoutImpl(TIMEOUT_MILLIS));
             List<String> notes = new ArrayList<>(q.notes());
-            Query text = textQuery(q, notes);
+            Query text = queries.text(q, notes);
             BooleanQuery.Builder b = new BooleanQuery.Builder();
             b.add(text == null ? new MatchAllDocsQuery() : text, text == null ? Occur.FILTER : Occur.MUST);
             for (SearchQuery.Term t : q.not()) {
-                Query nq = termQuery(t, notes);
+                Query nq = queries.term(t, notes);
                 if (nq != null) {
                     b.add(nq, Occur.MUST_NOT);
                 }
@@ -447,7 +320,7 @@ public final class SearchIndex implements AutoCloseable {
                     ? new TopScoreDocCollectorManager(want, Integer.MAX_VALUE)
                     : new TopFieldCollectorManager(sort, want, Integer.MAX_VALUE);
             Object[] both = searcher.search(query, new MultiCollectorManager(topManager,
-                    RandomSamplingFacetsCollector.createManager(FACET_SAMPLE, 42)));
+                    RandomSamplingFacetsCollector.createManager(IndexFacets.SAMPLE, 42)));
             TopDocs top = (TopDocs) both[0];
             RandomSamplingFacetsCollector sampled = (RandomSamplingFacetsCollector) both[1];
             long total = 0;
@@ -457,186 +330,29 @@ public final class SearchIndex implements AutoCloseable {
             boolean timedOut = searcher.timedOut();
             ScoreDoc[] page = java.util.Arrays.copyOfRange(top.scoreDocs,
                     Math.min(top.scoreDocs.length, want - SearchQuery.PAGE_SIZE), top.scoreDocs.length);
-            String[] snippets = snippets(searcher, text, page);
+            String[] snippets = Snippets.of(searcher, analyzer, text, page);
             StoredFields stored = searcher.storedFields();
             List<SearchResults.Hit> hits = new ArrayList<>();
             for (int i = 0; i < page.length; i++) {
                 Document d = stored.document(page[i].doc);
                 String body = d.get("body");
                 String snippet = snippets[i] != null ? snippets[i]
-                        : escape(body == null ? "" : body.length() > 240 ? body.substring(0, 240) + "…" : body);
+                        : Snippets.escape(body == null ? "" : body.length() > 240 ? body.substring(0, 240) + "…" : body);
                 hits.add(new SearchResults.Hit(d.get("path"), d.get("title"), d.get("date"), d.get("release"),
                         d.get("reference") == null ? "" : d.get("reference"), d.get("type"),
                         d.getField("length") == null ? 0 : d.getField("length").numericValue().longValue(), snippet));
             }
             // Lucene samples sampleSize of totalHits matches when there are more (its getSamplingRate is 0 otherwise)
-            double rate = total > FACET_SAMPLE ? (double) FACET_SAMPLE / total : 1.0;
-            Map<String, List<SearchResults.FacetValue>> facets = facets(reader, sampled, rate);
+            double rate = total > IndexFacets.SAMPLE ? (double) IndexFacets.SAMPLE / total : 1.0;
+            Map<String, List<SearchResults.FacetValue>> counts = facets.counts(reader, sampled, rate);
             if (timedOut) {
                 notes.add("The search took too long and was stopped; the results are incomplete. Try more specific words.");
             }
-            return new SearchResults(q, total, !timedOut, hits, facets, rate < 1, notes,
+            return new SearchResults(q, total, !timedOut, hits, counts, rate < 1, notes,
                     (System.nanoTime() - start) / 1_000_000, timedOut);
         } finally {
             searchers.release(shared);
         }
-    }
-
-    /** Every value of a facet over the whole index, most frequent first (at most {@code max}). */
-    public List<SearchResults.FacetValue> values(String dim, int max) throws IOException {
-        IndexSearcher s = searchers.acquire();
-        try {
-            DefaultSortedSetDocValuesReaderState st = facetState(s.getIndexReader());
-            if (st == null) {
-                return List.of();
-            }
-            FacetResult r;
-            try {
-                r = new SortedSetDocValuesFacetCounts(st).getTopChildren(max, dim);
-            } catch (IllegalArgumentException notIndexed) {
-                return List.of();
-            }
-            List<SearchResults.FacetValue> out = new ArrayList<>();
-            if (r != null) {
-                for (LabelAndValue lv : r.labelValues) {
-                    out.add(new SearchResults.FacetValue(lv.label, lv.value.longValue()));
-                }
-            }
-            if (dim.equals("year") || dim.equals("month") || dim.equals("release")) {
-                out.sort(java.util.Comparator.comparing(SearchResults.FacetValue::value));
-            }
-            return out;
-        } finally {
-            searchers.release(s);
-        }
-    }
-
-    private DefaultSortedSetDocValuesReaderState facetState(IndexReader reader) throws IOException {
-        DefaultSortedSetDocValuesReaderState st = facetState.get();
-        if (st == null || st.getReader() != reader) {
-            try {
-                st = new DefaultSortedSetDocValuesReaderState(reader, facetsConfig);
-            } catch (IllegalArgumentException noFacetsYet) {
-                return null; // an empty index has no facet field
-            }
-            facetState.set(st);
-        }
-        return st;
-    }
-
-    private Map<String, List<SearchResults.FacetValue>> facets(IndexReader reader, FacetsCollector collector, double rate)
-            throws IOException {
-        Map<String, List<SearchResults.FacetValue>> out = new LinkedHashMap<>();
-        DefaultSortedSetDocValuesReaderState st = facetState(reader);
-        if (st == null) {
-            return out;
-        }
-        Facets counts = new SortedSetDocValuesFacetCounts(st, collector);
-        for (String dim : SearchQuery.DIMENSIONS) {
-            FacetResult r;
-            try {
-                r = counts.getTopChildren(FACET_WIDTH.get(dim), dim);
-            } catch (IllegalArgumentException notIndexed) {
-                r = null;
-            }
-            List<SearchResults.FacetValue> values = new ArrayList<>();
-            if (r != null) {
-                for (LabelAndValue lv : r.labelValues) {
-                    // counted on a sample: scaled up, and shown as approximate
-                    values.add(new SearchResults.FacetValue(lv.label, rate < 1 ? Math.round(lv.value.longValue() / rate)
-                            : lv.value.longValue()));
-                }
-            }
-            if (dim.equals("year") || dim.equals("month") || dim.equals("release")) {
-                values.sort(java.util.Comparator.comparing(SearchResults.FacetValue::value).reversed());
-            }
-            out.put(dim, values);
-        }
-        return out;
-    }
-
-    private String[] snippets(IndexSearcher searcher, Query text, ScoreDoc[] page) throws IOException {
-        String[] none = new String[page.length];
-        if (text == null || page.length == 0) {
-            return none;
-        }
-        UnifiedHighlighter h = UnifiedHighlighter.builder(searcher, analyzer)
-                .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", " … ", true))
-                .withMaxLength(SNIPPET_CHARS)
-                .build();
-        int[] docs = new int[page.length];
-        for (int i = 0; i < page.length; i++) {
-            docs[i] = page[i].doc;
-        }
-        Map<String, String[]> m = h.highlightFields(new String[] {"body"}, text, docs, new int[] {2});
-        String[] s = m.get("body");
-        return s == null ? none : s;
-    }
-
-    private Query textQuery(SearchQuery q, List<String> notes) {
-        if (!q.hasText()) {
-            return null;
-        }
-        BooleanQuery.Builder all = new BooleanQuery.Builder();
-        int n = 0;
-        for (List<SearchQuery.Term> group : q.must()) {
-            BooleanQuery.Builder any = new BooleanQuery.Builder();
-            int m = 0;
-            for (SearchQuery.Term t : group) {
-                Query tq = termQuery(t, notes);
-                if (tq != null) {
-                    any.add(tq, Occur.SHOULD);
-                    m++;
-                }
-            }
-            if (m > 0) {
-                all.add(any.build(), Occur.MUST);
-                n++;
-            }
-        }
-        return n == 0 ? null : all.build();
-    }
-
-    /** One term as a query over body and title (title weighs more), plus exact reference-id lookup. */
-    private Query termQuery(SearchQuery.Term t, List<String> notes) {
-        List<String> tokens = tokens(t.text());
-        if (tokens.isEmpty()) {
-            notes.add("\"" + t.text() + "\" has no searchable letters or digits, so it was left out.");
-            return null;
-        }
-        BooleanQuery.Builder b = new BooleanQuery.Builder();
-        for (String field : t.titleOnly() ? List.of("title") : List.of("body", "title")) {
-            Query q;
-            if (t.prefix() && tokens.size() == 1) {
-                PrefixQuery p = new PrefixQuery(new Term(field, tokens.getFirst()),
-                        new MultiTermQuery.TopTermsBlendedFreqScoringRewrite(64));
-                q = p;
-            } else if (tokens.size() == 1) {
-                q = new TermQuery(new Term(field, tokens.getFirst()));
-            } else {
-                q = new PhraseQuery(field, tokens.toArray(String[]::new));
-            }
-            b.add(field.equals("title") ? new BoostQuery(q, 2f) : q, Occur.SHOULD);
-        }
-        if (!t.titleOnly() && !t.phrase() && !t.prefix()) {
-            b.add(new BoostQuery(new TermQuery(new Term("ref", t.text().toLowerCase(Locale.ROOT))), 20f), Occur.SHOULD);
-        }
-        return b.build();
-    }
-
-    private List<String> tokens(String text) {
-        List<String> out = new ArrayList<>();
-        try (var ts = analyzer.tokenStream("body", text)) {
-            var term = ts.addAttribute(org.apache.lucene.analysis.tokenattributes.CharTermAttribute.class);
-            ts.reset();
-            while (ts.incrementToken() && out.size() < 64) {
-                out.add(term.toString());
-            }
-            ts.end();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return out;
     }
 
     /** The stored text of one indexed document, if the index has it. */
@@ -653,19 +369,14 @@ public final class SearchIndex implements AutoCloseable {
         }
     }
 
-    static String escape(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 16);
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '&' -> sb.append("&amp;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&#39;");
-                default -> sb.append(c);
-            }
+    /** Every value of a facet over the whole index, most frequent first (at most {@code max}). */
+    public List<SearchResults.FacetValue> values(String dim, int max) throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            return facets.values(s.getIndexReader(), dim, max);
+        } finally {
+            searchers.release(s);
         }
-        return sb.toString();
     }
 
     @Override

@@ -1,0 +1,136 @@
+package org.samizdat.search;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.facet.FacetsConfig;
+import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetField;
+import org.apache.lucene.index.IndexWriter;
+import org.samizdat.archive.DocumentMeta;
+import org.samizdat.repo.Catalog;
+
+/**
+ * One verified document as the index holds it: its text (extracted from its bytes), stored fields,
+ * date sort key and facet values (from its signed metadata).
+ */
+final class IndexedDocument {
+    /** What became of one document. */
+    enum Outcome { INDEXED, EXTRACTION_FAILED, UNVERIFIED }
+
+    private IndexedDocument() {
+    }
+
+    /** Adds the document if its bytes are present and match what was signed ({@link Catalog#read}). */
+    static Outcome add(IndexWriter writer, FacetsConfig facetsConfig, Catalog catalog, Catalog.Entry e) throws IOException {
+        Optional<byte[]> bytes = catalog.read(e);
+        if (bytes.isEmpty()) {
+            return Outcome.UNVERIFIED;
+        }
+        DocumentMeta meta = e.meta();
+        String title = meta.title();
+        String text = "";
+        boolean failed = false;
+        try {
+            TextExtractor.Extracted x = TextExtractor.extract(bytes.get(), meta.contentType());
+            text = x.text();
+            if (title.isEmpty()) {
+                title = x.title();
+            }
+        } catch (TextExtractor.Failure f) {
+            failed = true;
+        }
+        if (title.isEmpty()) {
+            title = e.path().substring(e.path().lastIndexOf('/') + 1);
+        }
+        Document doc = new Document();
+        doc.add(new StringField("path", e.path(), Field.Store.YES));
+        doc.add(new StringField("release", e.release(), Field.Store.YES));
+        doc.add(new TextField("title", title, Field.Store.YES));
+        doc.add(new TextField("body", text, Field.Store.YES));
+        doc.add(new StoredField("date", meta.date()));
+        doc.add(new StoredField("type", meta.contentType()));
+        doc.add(new StoredField("length", e.file().length()));
+        doc.add(new NumericDocValuesField("day", day(meta.date())));
+        String ref = field(meta, "reference");
+        if (!ref.isEmpty()) {
+            doc.add(new StoredField("reference", ref));
+            doc.add(new StringField("ref", ref.toLowerCase(Locale.ROOT), Field.Store.NO));
+        }
+        if (failed) {
+            doc.add(new StringField("extraction", "failed", Field.Store.YES));
+        }
+        for (Map.Entry<String, List<String>> f : facetValues(e).entrySet()) {
+            for (String v : f.getValue()) {
+                doc.add(new StringField("f_" + f.getKey(), v, Field.Store.NO));
+                doc.add(new SortedSetDocValuesFacetField(f.getKey(), v));
+            }
+        }
+        writer.addDocument(facetsConfig.build(doc));
+        return failed ? Outcome.EXTRACTION_FAILED : Outcome.INDEXED;
+    }
+
+    /** The facet values of a document, from its signed metadata. */
+    static Map<String, List<String>> facetValues(Catalog.Entry e) {
+        DocumentMeta meta = e.meta();
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("release", List.of(e.release()));
+        if (meta.date().length() >= 4) {
+            m.put("year", List.of(meta.date().substring(0, 4)));
+        }
+        if (meta.date().length() >= 7) {
+            m.put("month", List.of(meta.date().substring(0, 7)));
+        }
+        put(m, "origin", field(meta, "origin"));
+        put(m, "classification", field(meta, "classification"));
+        if (meta.fields().get("tags") instanceof List<?> tags) {
+            List<String> vs = new ArrayList<>();
+            for (Object t : tags) {
+                String s = String.valueOf(t).strip();
+                if (!s.isEmpty() && !vs.contains(s) && vs.size() < 32) {
+                    vs.add(s);
+                }
+            }
+            if (!vs.isEmpty()) {
+                m.put("tag", vs);
+            }
+        }
+        String type = meta.contentType();
+        int semi = type.indexOf(';');
+        put(m, "type", (semi < 0 ? type : type.substring(0, semi)).strip());
+        return m;
+    }
+
+    private static void put(Map<String, List<String>> m, String dim, String v) {
+        if (!v.isEmpty()) {
+            m.put(dim, List.of(v.length() > 200 ? v.substring(0, 200) : v));
+        }
+    }
+
+    private static String field(DocumentMeta meta, String name) {
+        return meta.fields().get(name) instanceof String s ? s.strip() : "";
+    }
+
+    /** A date as yyyymmdd for sorting (a year alone sorts as its first day; no date as 0). */
+    static long day(String date) {
+        if (date.length() < 4) {
+            return 0;
+        }
+        String d = (date.length() >= 10 ? date.substring(0, 10) : (date + "-01-01").substring(0, 10)).replace("-", "");
+        try {
+            return Long.parseLong(d);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+}

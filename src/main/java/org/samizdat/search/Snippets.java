@@ -1,0 +1,54 @@
+package org.samizdat.search;
+
+import java.io.IOException;
+import java.util.Map;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
+import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
+
+/** The passages of a hit's text shown under it, highlighted, and HTML-escaped like every snippet. */
+final class Snippets {
+    private static final int SNIPPET_CHARS = 50_000;
+
+    private Snippets() {
+    }
+
+    /** For each hit of the page, its best passages with the query's words marked, or null where none matched. */
+    static String[] of(IndexSearcher searcher, Analyzer analyzer, Query text, ScoreDoc[] page) throws IOException {
+        String[] none = new String[page.length];
+        if (text == null || page.length == 0) {
+            return none;
+        }
+        UnifiedHighlighter h = UnifiedHighlighter.builder(searcher, analyzer)
+                .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", " … ", true))
+                .withMaxLength(SNIPPET_CHARS)
+                .build();
+        int[] docs = new int[page.length];
+        for (int i = 0; i < page.length; i++) {
+            docs[i] = page[i].doc;
+        }
+        Map<String, String[]> m = h.highlightFields(new String[] {"body"}, text, docs, new int[] {2});
+        String[] s = m.get("body");
+        return s == null ? none : s;
+    }
+
+    /** Text made safe to place in HTML. */
+    static String escape(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 16);
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&quot;");
+                case '\'' -> sb.append("&#39;");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+}
