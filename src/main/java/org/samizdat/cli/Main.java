@@ -21,6 +21,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        org.samizdat.server.AddressFreeLog.install(System.err);
         System.exit(run(args));
     }
 

@@ -36,9 +36,17 @@ public final class Fetcher {
     private final Duration hedgeAfter;
     private final boolean staleOk;
     private final Consumer<String> log;
+    private final Sleeper sleeper;
 
     public Fetcher(Path cache, Trust trust, Clock clock, Duration timeout, Duration hedgeAfter, boolean staleOk,
                    Consumer<String> log) {
+        this(cache, trust, clock, timeout, hedgeAfter, staleOk, log, Sleeper.REAL);
+    }
+
+    /** As above, waiting out busy mirrors' Retry-After through {@code sleeper}. */
+    public Fetcher(Path cache, Trust trust, Clock clock, Duration timeout, Duration hedgeAfter, boolean staleOk,
+                   Consumer<String> log, Sleeper sleeper) {
+        this.sleeper = sleeper;
         this.cache = cache;
         this.trust = trust;
         this.clock = clock;
@@ -87,7 +95,7 @@ public final class Fetcher {
                         state.write("root", initialRoot(url));
                     }
                     // the TUF client workflow against this mirror, from what earlier runs verified
-                    TufClient client = new TufClient(state, new Upstream(url + "/metadata", timeout, busyRetries()), clock.instant(), staleOk,
+                    TufClient client = new TufClient(state, new Upstream(url + "/metadata", timeout, busyRetries(), sleeper), clock.instant(), staleOk,
                             ClientLimits.DEFAULT, line -> { });
                     Optional<TargetFile> found = client.targetInfo(path);
                     if (found.isEmpty()) {
@@ -131,7 +139,7 @@ public final class Fetcher {
         if (trust.rootFile() != null) {
             return trust.rootFile();
         }
-        byte[] first = new Upstream(url, timeout, busyRetries()).get("/metadata/1.root.json", ClientLimits.DEFAULT.rootMax())
+        byte[] first = new Upstream(url, timeout, busyRetries(), sleeper).get("/metadata/1.root.json", ClientLimits.DEFAULT.rootMax())
                 .orElseThrow(() -> new TufException("1.root.json", "file present", "the mirror has no metadata/1.root.json"));
         if (!trust.accepts(first)) {
             throw new TufException("1.root.json", "trusted root", "has fingerprint " + RootFingerprint.of(first)
@@ -212,7 +220,7 @@ public final class Fetcher {
         Path temp = Files.createTempFile(dir, ".samizdat-fetch-", ".part");
         temps.add(temp);
         return race.submit(() -> {
-            new Upstream(mirror, timeout, busyRetries()).download(file, temp, target.length(), target.sha256());
+            new Upstream(mirror, timeout, busyRetries(), sleeper).download(file, temp, target.length(), target.sha256());
             return new Downloaded(temp, mirror);
         });
     }

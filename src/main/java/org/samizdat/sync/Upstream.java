@@ -40,6 +40,7 @@ public final class Upstream implements Remote {
     static final Duration MAX_BUSY_WAIT = Duration.ofSeconds(30);
 
     private final int busyRetries;
+    private final Sleeper sleeper;
 
     /** An upstream that waits out a busy answer (429 or 503 with Retry-After) a few times: for a sole upstream. */
     public Upstream(String url, Duration timeout) {
@@ -51,7 +52,13 @@ public final class Upstream implements Remote {
      * a caller with other mirrors to fail over to.
      */
     public Upstream(String url, Duration timeout, int busyRetries) {
+        this(url, timeout, busyRetries, Sleeper.REAL);
+    }
+
+    /** As above, waiting out Retry-After through {@code sleeper}. */
+    public Upstream(String url, Duration timeout, int busyRetries, Sleeper sleeper) {
         this.busyRetries = busyRetries;
+        this.sleeper = sleeper;
         String u = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         if (!u.startsWith("http://") && !u.startsWith("https://")) {
             throw new IllegalArgumentException("upstream must be an http:// or https:// URL, not " + url);
@@ -224,7 +231,7 @@ public final class Upstream implements Remote {
             }
             try {
                 r.body().close();
-                Thread.sleep(Math.max(1000, wait.toMillis()));
+                sleeper.sleep(wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait);
             } catch (IOException ignored) {
                 // the busy answer's body is not needed
             } catch (InterruptedException e) {

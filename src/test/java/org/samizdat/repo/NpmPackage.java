@@ -39,13 +39,22 @@ public final class NpmPackage {
             throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of("node", script));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IOException(script + " did not finish within " + minutes + " minutes");
+        // Output goes to a file, so waiting is bounded by the timeout, not by a pipe that stays open.
+        Path log = Files.createTempFile(home, "node-", ".log");
+        try {
+            Process p = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                throw new IOException(script + " did not finish within " + minutes + " minutes:\n" + Files.readString(log));
+            }
+            return lastJson(script, Files.readString(log).trim());
+        } finally {
+            Files.deleteIfExists(log);
         }
-        String text = new String(out, java.nio.charset.StandardCharsets.UTF_8).trim();
+    }
+
+    private static java.util.Map<String, Object> lastJson(String script, String text) throws IOException {
         String last = text.substring(text.lastIndexOf('\n') + 1);
         try {
             return org.samizdat.archive.Json.parseObject(last.getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -171,9 +171,14 @@ class FloodDefenceIT {
                 s.close();
             }
         }
-        Thread.sleep(300); // the server sees the three close
-        assertEquals(200, RawHttp.getFrom(address("127.0.0.6"), n.server().port(), n.docUrl()).status(),
-                "once its connections close, the address is welcome again");
+        // once the server has seen the three close, the address is welcome again
+        waitUntil(() -> {
+            try {
+                return RawHttp.getFrom(address("127.0.0.6"), n.server().port(), n.docUrl()).status() == 200;
+            } catch (IOException refusedStill) {
+                return false;
+            }
+        }, 5000);
     }
 
     @Test
@@ -182,10 +187,14 @@ class FloodDefenceIT {
         // so saturation is exact rather than a matter of timing.
         CountDownLatch releaseSearch = new CountDownLatch(1);
         CountDownLatch releaseSlow = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(4);
         Handler routes = new Handler.Abstract(Handler.Abstract.InvocationType.BLOCKING) {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 String path = Request.getPathInContext(request);
+                if (path.equals("/search") || path.equals("/slow")) {
+                    entered.countDown();
+                }
                 if (path.equals("/search")) {
                     releaseSearch.await(20, TimeUnit.SECONDS);
                 } else if (path.equals("/slow")) {
@@ -215,7 +224,8 @@ class FloodDefenceIT {
         for (int i = 0; i < 3; i++) {
             slow.add(async("127.0.1." + (2 + i), port, "/slow"));
         }
-        Thread.sleep(300); // the four reach the routes and block there: the node is at its cap of 4
+        // the four reach the routes and block there: the node is at its cap of 4
+        assertTrue(entered.await(10, TimeUnit.SECONDS), "the first four requests reached the routes");
         CompletableFuture<RawHttp.Reply> document = async("127.0.1.10", port, "/doc/r0001/a.txt");
         waitUntil(() -> defences.waiting() == 1, 5000);
 

@@ -1,10 +1,14 @@
 package org.samizdat.tuf;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +27,7 @@ import org.samizdat.repo.TestArchive;
  */
 class MetadataFuzzTest {
     private static final List<String> TYPES = List.of("root", "timestamp", "snapshot", "targets");
-    /** A real archive's metadata, in the order a client loads it: root, timestamp, snapshot, targets, r0001. */
+    /** A real archive's metadata, in the order a client loads it: root, timestamp, snapshot, targets, releases, r0001. */
     private static final byte[][] REAL = realMetadata();
     private static final Instant NOW = TestArchive.START.plusSeconds(3600);
 
@@ -34,9 +38,12 @@ class MetadataFuzzTest {
             archive.stage("cables", 3);
             long v = archive.publish("Fuzz seed").snapshotVersion();
             Path m = archive.publicDir().resolve("metadata");
+            byte[] snapshot = Files.readAllBytes(m.resolve(v + ".snapshot.json"));
+            Snapshot snap = Snapshot.from(Metadata.parse("snapshot.json", snapshot, "snapshot"));
             return new byte[][] {Files.readAllBytes(m.resolve("1.root.json")), Files.readAllBytes(m.resolve("timestamp.json")),
-                    Files.readAllBytes(m.resolve(v + ".snapshot.json")), Files.readAllBytes(m.resolve(1 + ".targets.json")),
-                    Files.readAllBytes(m.resolve(1 + ".r0001.json"))};
+                    snapshot, Files.readAllBytes(m.resolve(snap.versionOf("targets") + ".targets.json")),
+                    Files.readAllBytes(m.resolve(snap.versionOf("releases") + ".releases.json")),
+                    Files.readAllBytes(m.resolve(snap.versionOf("r0001") + ".r0001.json"))};
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
@@ -71,23 +78,41 @@ class MetadataFuzzTest {
     void editedMetadataIsAcceptedOnlyWhenWhatWasSignedIsUnchanged(FuzzedDataProvider data) throws TufException {
         int stage = data.consumeInt(1, REAL.length - 1);
         byte[] edited = edit(REAL[stage], data);
-        TrustedSet trusted = new TrustedSet(REAL[0], NOW, false);
-        for (int i = 1; i <= stage; i++) {
-            byte[] bytes = i == stage ? edited : REAL[i];
-            try {
-                switch (i) {
-                    case 1 -> trusted.updateTimestamp(bytes);
-                    case 2 -> trusted.updateSnapshot("snapshot.json", bytes, false);
-                    case 3 -> trusted.updateTargets("targets.json", bytes, "targets", "root");
-                    default -> trusted.updateTargets("r0001.json", bytes, "r0001", "targets");
-                }
-            } catch (TufException refused) {
-                return;
-            }
+        try {
+            admit(stage, edited);
+        } catch (TufException refused) {
+            return;
         }
         assertArrayEquals(CanonicalJson.encode(Json.parseObject(REAL[stage]).get("signed")),
                 CanonicalJson.encode(Json.parseObject(edited).get("signed")),
                 "accepted an edit of signed content: " + new String(edited, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Loads the real metadata up to {@code stage} in a client's order, with {@code edited} in place of that stage's file. */
+    private static TrustedSet admit(int stage, byte[] edited) throws TufException {
+        TrustedSet trusted = new TrustedSet(REAL[0], NOW, false);
+        for (int i = 1; i <= stage; i++) {
+            byte[] bytes = i == stage ? edited : REAL[i];
+            switch (i) {
+                case 1 -> trusted.updateTimestamp(bytes);
+                case 2 -> trusted.updateSnapshot("snapshot.json", bytes, false);
+                case 3 -> trusted.updateTargets("targets.json", bytes, "targets", "root");
+                case 4 -> trusted.updateTargets("releases.json", bytes, "releases", "targets");
+                default -> trusted.updateTargets("r0001.json", bytes, "r0001", "releases");
+            }
+        }
+        return trusted;
+    }
+
+    @Test
+    void theLastStageIsAReleaseRoleThatReachesItsSignatureCheck() throws TufException {
+        assertEquals(6, REAL.length);
+        TrustedSet unedited = admit(REAL.length - 1, REAL[REAL.length - 1]);
+        assertFalse(unedited.targets("r0001").targets().isEmpty(), "the release role was admitted with its documents");
+        byte[] forged = new String(REAL[5], java.nio.charset.StandardCharsets.UTF_8)
+                .replaceFirst("\"length\":\\d+", "\"length\":1").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        TufException e = assertThrows(TufException.class, () -> admit(5, forged));
+        assertEquals("signature threshold", e.rule(), e.getMessage());
     }
 
     private static byte[] edit(byte[] original, FuzzedDataProvider data) {
