@@ -43,12 +43,21 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Prints the version from the jar manifest, or "development" when run from classes. */
+    /** Prints the version and the commit it was built from (build.properties, written by the build). */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"samizdat " + (v == null ? "development" : v) + " (Java " + Runtime.version() + ")"};
+        public String[] getVersion() throws java.io.IOException {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.InputStream in = Main.class.getResourceAsStream("build.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            String version = p.getProperty("git.build.version", "development");
+            String commit = p.getProperty("git.commit.id.abbrev", "");
+            String dirty = "true".equals(p.getProperty("git.dirty")) ? ", with uncommitted changes" : "";
+            return new String[] {"samizdat " + version + (commit.isEmpty() ? "" : " (commit " + commit + dirty + ")")
+                    + ", Java " + Runtime.version()};
         }
     }
 }
