@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class CanonicalJsonTest {
     @Test
     void theSecondVectorOfTheResearchNotesCanonicalisesByteForByte() {
-        // research/tuf.md 1.5: only " and \ are escaped; LF and TAB stay raw; keys sorted.
+        // docs/FORMAT.md section 3: only " and \ are escaped; LF and TAB stay raw; keys sorted.
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("b", "line\nbreak\ttab");
         m.put("a", "quote\" back\\slash café");

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.samizdat.archive.CanonicalJson;
 import org.samizdat.archive.Hex;
 
-/** The first test vector of research/tuf.md 1.4: key, keyid, canonical signed and Ed25519 signature. */
+/** A signing test vector (docs/FORMAT.md section 3): key, keyid, canonical signed and Ed25519 signature. */
 class SigningVectorTest {
     static final String SEED = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
     static final String PUBLIC = "03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8";

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** TAP 15 vectors measured with tuf-js's getRoleForTarget (research/tuf.md 2.3). */
+/** TAP 15 bin names (docs/FORMAT.md section 6), with vectors measured with tuf-js's getRoleForTarget. */
 class SuccinctRolesTest {
     @Test
     void binsMatchTufJsForTheResearchVectors() {
