@@ -34,7 +34,7 @@ try {
     run.firstTotal = (await page.textContent('#total')).trim();
 
     for (const dim of ['tag', 'origin']) {
-      const link = page.locator(`a.facet[data-dim="${dim}"]`).first();
+      const link = page.locator(`aside.facets-side a.facet[data-dim="${dim}"]`).first();
       run[dim] = (await link.textContent()).trim();
       await Promise.all([page.waitForURL(u => u.toString().includes(`${dim}=`)), link.click()]);
     }
@@ -59,7 +59,36 @@ try {
     runs.push(run);
     await context.close();
   }
-  console.log(JSON.stringify({ ok: true, runs }));
+  // A phone, 390 pixels wide: the same pages, measured.
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  context.setDefaultTimeout(20000);
+  const page = await context.newPage();
+  const phone = { width: 390 };
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth);
+  await page.goto(base + '/search?q=the');
+  await page.screenshot({ path: `${outDir}/search-phone.png`, fullPage: true });
+  phone.searchOverflow = await overflow();
+  phone.searchBoxWidth = (await page.locator('form.search input[type=search]').boundingBox()).width;
+  phone.sideFacetsVisible = await page.locator('aside.facets-side').isVisible();
+  const folded = page.locator('details.facets-folded > summary');
+  phone.foldedFacetsTop = (await folded.boundingBox()).y;
+  phone.firstHitTop = (await page.locator('li.hit').first().boundingBox()).y;
+  await folded.click();
+  phone.unfoldedFacetLinks = await page.locator('details.facets-folded a.facet').count();
+  const docHref = await page.locator('a.title').first().getAttribute('href');
+  await page.goto(base + docHref);
+  await page.screenshot({ path: `${outDir}/document-phone.png`, fullPage: true });
+  phone.docOverflow = await overflow();
+  // how many lines each metadata label takes: one, unless a word was broken
+  phone.labelLines = await page.locator('th').evaluateAll(ths => ths.map(th => {
+    const r = document.createRange(); r.selectNodeContents(th);
+    return { label: th.textContent, lines: new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top))).size };
+  }));
+  await page.goto(base + '/search?q=zzqxnotaword');
+  phone.emptyListItems = await page.locator('ol li').count();
+  phone.emptyMessage = (await page.locator('p.empty').textContent()).trim();
+  await context.close();
+  console.log(JSON.stringify({ ok: true, runs, phone }));
 } catch (e) {
   console.log(JSON.stringify({ ok: false, error: String(e && e.stack || e), runs }));
 } finally {

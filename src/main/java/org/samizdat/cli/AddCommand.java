@@ -13,12 +13,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code samizdat add}: stage files and directories, with their metadata, for the next release. */
 @Command(name = "add", mixinStandardHelpOptions = true,
-        description = {"Stage files and directories (recursively) for the next release.",
-                "Target paths use letters, digits, '.', '_' and '-' in '/'-separated segments; a name outside",
-                "that alphabet is rejected (every offender is listed) unless --normalize-names is given.",
-                "Metadata comes from a sidecar NAME.meta.json ({\"title\", \"date\", \"content_type\", \"fields\"}),",
-                "or, for plain text, from leading 'Key: value' lines ended by a blank line.",
-                "Hidden files (names starting with '.') are skipped. Staging survives restarts."})
+        description = {"Stage files and directories for the next release.",
+                "Adds files and directories (recursively; hidden files skipped) to the staging area, which survives restarts. Target paths use letters, digits, '.', '_' and '-' in '/'-separated segments; a name outside that alphabet is refused, every offender listed, unless --normalize-names is given.",
+                "Metadata comes from a sidecar NAME.meta.json ({\"title\", \"date\", \"content_type\", \"fields\"}) or, for plain text, from leading 'Key: value' lines ended by a blank line.",
+                "Example: samizdat add ~/archive examples   (then: samizdat publish ~/archive)"})
 final class AddCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The archive.")
     Path archive;
@@ -43,7 +41,9 @@ final class AddCommand implements Callable<Integer> {
         if (!found.problems().isEmpty()) {
             System.err.println("samizdat: nothing staged; " + found.problems().size() + " problem(s):");
             found.problems().forEach(p -> System.err.println("  " + p));
-            System.err.println("Rename the files, or pass --normalize-names to rename them in the archive.");
+            if (!found.problems().stream().allMatch(p -> p.endsWith(": no such file or directory"))) {
+                System.err.println("Rename the files, or pass --normalize-names to rename them in the archive.");
+            }
             return Main.USAGE;
         }
         if (found.items().isEmpty()) {

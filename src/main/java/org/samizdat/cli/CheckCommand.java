@@ -13,9 +13,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code samizdat check}: verify every signature, version and byte. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Verify every byte of an archive or mirror: the root chain, every signature and threshold,",
-                "versions (rollback), expiry, and each document's length and sha256. Lists every problem.",
-                "Exit 3 when anything is wrong. Expired metadata is reported, and fails only with --strict."})
+        description = {"Verify every byte of an archive or a mirror.",
+                "Checks the root chain, every signature and threshold, versions against rollback, expiry, and each document's length and sha256, and lists every problem; exit 3 when anything is wrong. Expired metadata is reported, and fails only with --strict.",
+                "With --list, also prints each document's path (what fetch and /doc/ take), its release, size and date."})
 final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "An archive, or a mirror's directory.")
     Path directory;
@@ -25,6 +25,10 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--fingerprint", paramLabel = "FP", description = "The trusted root fingerprint (default: the one in archive.json, if any).")
     String fingerprint;
+
+    @Option(names = "--list", description = "Once verified, list every document: its path (what fetch and /doc/ take),"
+            + " release, size and date (default: off).")
+    boolean list;
 
     @Override
     public Integer call() throws Exception {
@@ -41,8 +45,17 @@ final class CheckCommand implements Callable<Integer> {
         r.warnings().forEach(w -> System.out.println("warning: " + w));
         r.problems().forEach(p -> System.out.println("PROBLEM: " + p));
         if (r.ok()) {
-            System.out.printf("OK: snapshot version %d, %d role(s), %,d document(s), %,d bytes verified.%n",
-                    r.snapshotVersion(), r.roles(), r.targets(), r.targetBytes());
+            System.out.printf("OK: snapshot version %d, %d role(s), %s, %,d bytes verified.%n",
+                    r.snapshotVersion(), r.roles(), r.documents(), r.targetBytes());
+            if (list) {
+                org.samizdat.repo.Catalog c = org.samizdat.repo.Catalog.open(new org.samizdat.store.FileStore(pub));
+                for (String id : c.releaseIds()) {
+                    for (org.samizdat.repo.Catalog.Entry e : c.release(id).documents()) {
+                        System.out.printf("%s  %s  %,d bytes  %s%n", e.path(), id, e.file().length(),
+                                e.meta().date().isEmpty() ? "no date" : e.meta().date());
+                    }
+                }
+            }
             return Main.OK;
         }
         System.out.printf("FAILED: %d problem(s) in %s.%n", r.problems().size(), directory);

@@ -12,13 +12,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code samizdat corpus}: write a deterministic synthetic corpus of cable-like documents, for trials and benchmarks. */
 @Command(name = "corpus", mixinStandardHelpOptions = true,
-        description = {"Write a synthetic corpus of diplomatic-cable-like documents into DIR, for trying samizdat out and",
-                "for benchmarks. Plain-text documents start with 'Key: value' headers (Reference, Date, Origin, To,",
-                "Classification, Subject, Tags) that `add` reads as metadata; their length is log-normal around",
-                "5 KB, with one in 500 a long report of 100-400 KB. One in fifty each is a PDF, an HTML page or an",
-                "email. The documents are spread evenly over K directories DIR/release-1 ... DIR/release-K, one",
-                "per release: `samizdat add ARCHIVE DIR/release-1`, publish, and so on.",
-                "The same --docs, --seed and --releases always give the same bytes."})
+        description = {"Write a synthetic corpus of cable-like documents.",
+                "For trying samizdat out and for benchmarks. Plain-text documents start with 'Key: value' headers (Reference, Date, Origin, To, Classification, Subject, Tags) that add reads as metadata; their length is log-normal around 5 KB, one in 500 a long report of 100-400 KB, and one in fifty each a PDF, an HTML page or an email.",
+                "The documents are spread evenly over K directories DIR/release-1 ... DIR/release-K, one per release: samizdat add ARCHIVE DIR/release-1, publish, and so on. The same --docs, --seed and --releases always give the same bytes."})
 final class CorpusCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Where to write (created; must be empty or missing).")
     Path directory;

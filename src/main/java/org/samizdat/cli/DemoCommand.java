@@ -35,21 +35,20 @@ import picocli.CommandLine.Option;
 
 /** {@code samizdat demo}: a sample archive, its origin and three chained mirrors on loopback. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Generate a sample archive of cable-like documents in three releases, serve it from an origin",
-                "and three chained mirrors on loopback (origin -> a -> b -> c, each verifying against the publisher's",
-                "keys), then publish a small new release every --every seconds and show it propagate by notify.",
-                "Ctrl-C stops everything."})
+        description = {"Run a sample archive with an origin and three mirrors.",
+                "Generates a sample archive of cable-like documents in three releases, serves it from an origin and three chained mirrors on loopback (origin -> a -> b -> c, each verifying against the publisher's keys), then publishes a small new release every --every seconds and shows it propagate by notify.",
+                "Ctrl-C stops everything and, unless --dir was given, removes the files."})
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "8080", description = "Origin port; mirrors use the next three (default: ${DEFAULT-VALUE}; 0: any free ports).")
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT", description = "Origin port; mirrors use the next three (default: ${DEFAULT-VALUE}; 0: any free ports).")
     int port;
 
-    @Option(names = "--docs", defaultValue = "3000", description = "Documents in the sample archive (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--docs", defaultValue = "3000", paramLabel = "N", description = "Documents in the sample archive (default: ${DEFAULT-VALUE}).")
     int docs;
 
     @Option(names = "--every", defaultValue = "60", paramLabel = "SECONDS", description = "Publish a new small release this often (default: ${DEFAULT-VALUE}).")
     int every;
 
-    @Option(names = "--rounds", defaultValue = "0", description = "Stop after this many new releases have reached the last mirror (default: run until Ctrl-C).")
+    @Option(names = "--rounds", defaultValue = "0", paramLabel = "N", description = "Stop after this many new releases have reached the last mirror (default: run until Ctrl-C).")
     int rounds;
 
     @Option(names = "--dir", paramLabel = "DIR", description = "Keep the archive and mirrors here (default: a new temporary directory).")
@@ -59,7 +58,9 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path root = dir != null ? dir : Files.createTempDirectory("samizdat-demo-");
         Files.createDirectories(root);
-        System.out.println("samizdat demo in " + root);
+        boolean temporary = dir == null;
+        System.out.println("samizdat demo: its files are in " + root
+                + (temporary ? " (removed when it stops; --dir DIR keeps them)" : ""));
         ArchiveDir archive = new ArchiveDir(root.resolve("archive"));
         Publisher publisher = new Publisher(archive, new Keyring(archive.keysDir(), null), Lifetimes.DEFAULT,
                 Clock.systemUTC(), Progress.NONE);
@@ -159,6 +160,16 @@ final class DemoCommand implements Callable<Integer> {
                     c.close();
                 } catch (Exception ignored) {
                     // stopping anyway
+                }
+            }
+            if (temporary) {
+                try (var walk = Files.walk(root)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                    System.out.println("removed " + root);
+                } catch (java.io.IOException e) {
+                    System.err.println("samizdat: could not remove " + root + ": " + e.getMessage());
                 }
             }
             done.countDown();

@@ -16,10 +16,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code samizdat fetch}: one document, verified, from whichever mirror answers truthfully. */
 @Command(name = "fetch", mixinStandardHelpOptions = true,
-        description = {"Download one document with full TUF verification, failing over between mirrors on errors,",
-                "timeouts, bad hashes or stale metadata, and asking a second mirror when the first is slow.",
-                "Verified metadata is cached per archive, so a mirror cannot roll you back between runs.",
-                "Nothing unverified is ever written to the output."})
+        description = {"Download one document, verified, from any of several mirrors.",
+                "Fails over between mirrors on errors, timeouts, bad hashes or stale metadata, and asks a second mirror when the first is slow. Verified metadata is cached per archive, so a mirror cannot roll you back between runs. Nothing unverified is ever written to the output.",
+                "Find a document's path on its /doc/ page, or with: samizdat check DIR --list"})
 final class FetchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PATH", description = "The document's path, e.g. r0001/cables/09STATE12345.txt")
     String path;

@@ -15,9 +15,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code samizdat init}: keys and an empty signed archive, and the root fingerprint to hand out. */
 @Command(name = "init", mixinStandardHelpOptions = true,
-        description = {"Create keys and an empty signed archive in ARCHIVE, and print its root fingerprint.",
-                "Keys go to ARCHIVE/private/keys (mode 0600), which no command ever serves or copies.",
-                "The root and targets keys are only needed again to renew or rotate them: move them offline."})
+        description = {"Create a new signed archive and print its root fingerprint.",
+                "Creates the keys and version 1 of every role in ARCHIVE. Keys go to ARCHIVE/private/keys (mode 0600), which no command ever serves or copies. The root and targets keys are only needed again to renew or rotate them: move them offline."})
 final class InitCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ARCHIVE", description = "Directory to create the archive in.")
     Path archive;
@@ -30,6 +29,12 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ArchiveDir existing = new ArchiveDir(archive);
+        if (java.nio.file.Files.exists(existing.configFile()) || java.nio.file.Files.exists(existing.privateDir())) {
+            System.err.println("samizdat: " + archive + " already holds an archive; refusing to overwrite it"
+                    + " (choose another directory)");
+            return Main.USAGE;
+        }
         char[] pass = passphrase.read();
         if (pass == null) {
             System.err.println("warning: no passphrase given, so the private keys are stored unencrypted in "

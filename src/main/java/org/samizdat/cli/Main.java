@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
                 ResignCommand.class, CheckCommand.class, ServeCommand.class, MirrorCommand.class, FetchCommand.class, DemoCommand.class, CorpusCommand.class,
                 TufClientCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 error, 2 bad usage, 3 verification failed, 4 no upstream reachable."})
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
     public static final int OK = 0;
     public static final int ERROR = 1;
     public static final int USAGE = 2;
@@ -29,6 +29,13 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            for (Throwable c = ex; c != null; c = c.getCause()) {
+                if (c instanceof java.net.BindException) {
+                    line.getErr().println("samizdat: cannot listen there: the port is already in use (another samizdat,"
+                            + " or another program); choose another with --port N");
+                    return ERROR;
+                }
+            }
             line.getErr().println("samizdat: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             if (System.getenv("SAMIZDAT_DEBUG") != null) {
                 ex.printStackTrace(line.getErr());
@@ -38,9 +45,11 @@ public final class Main implements Runnable {
         return cl.execute(args);
     }
 
+    /** A bare {@code samizdat}: the help, on standard error, and exit 2 (as a usage error). */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return USAGE;
     }
 
     /** Prints the version and the commit it was built from (build.properties, written by the build). */

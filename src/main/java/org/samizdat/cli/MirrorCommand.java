@@ -24,11 +24,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code samizdat mirror}: copy an archive from any upstream, verified, keep it fresh, and serve it. */
 @Command(name = "mirror", mixinStandardHelpOptions = true,
-        description = {"Mirror an archive from UPSTREAM (the origin or any other mirror) into DIR and serve it.",
-                "Trust comes from the publisher's root fingerprint (or root file), never from the upstream:",
-                "every document is checked against its signed length and sha256 before it is stored, and the",
-                "new version becomes visible all at once (documents, metadata, timestamp.json last).",
-                "A failed or interrupted sync leaves the previous version served; the next one resumes."})
+        description = {"Copy an archive from UPSTREAM, keep it fresh, and serve it.",
+                "UPSTREAM is the origin or any other mirror. Trust comes from the publisher's root fingerprint (or root file), never from the upstream: every document is checked against its signed length and sha256 before it is stored, and a new version becomes visible all at once (documents, metadata, timestamp.json last).",
+                "A failed or interrupted sync leaves the previous version served; the next run resumes where it stopped."})
 final class MirrorCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "UPSTREAM", description = "Base URL of the upstream node, e.g. http://127.0.0.1:8080")
     String upstream;
@@ -51,7 +49,15 @@ final class MirrorCommand implements Callable<Integer> {
         }
     }
 
-    /** DESIGN.md's exit codes for a sync or fetch that failed. */
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** The exit codes for a sync or fetch that failed (3 lied, 4 unreachable, 1 this machine). */
     static int exitCode(SyncException e) {
         return switch (e.kind()) {
             case UNREACHABLE -> Main.NO_UPSTREAM;
@@ -63,20 +69,20 @@ final class MirrorCommand implements Callable<Integer> {
     @Option(names = "--once", description = "Sync once and exit (exit 3: the upstream lied; 4: no upstream reachable).")
     boolean once;
 
-    @Option(names = "--port", defaultValue = "8080", description = "TCP port to serve on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT", description = "TCP port to serve on (default: ${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDR", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String bind;
 
-    @Option(names = "--interval", defaultValue = "60", paramLabel = "SECONDS", description = "Poll the upstream this often, plus up to 20% jitter (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--interval", defaultValue = "60", paramLabel = "SECONDS", description = "Poll the upstream this often, plus up to 20%% jitter (default: ${DEFAULT-VALUE}).")
     long interval;
 
     @Option(names = "--public-url", paramLabel = "URL",
-            description = "This mirror's own base URL; the upstream is asked to notify it of new versions (otherwise it only polls).")
+            description = "This mirror's own base URL; the upstream is asked to notify it of new versions (default: none, and the mirror only polls).")
     String publicUrl;
 
-    @Option(names = "--parallel", defaultValue = "4", description = "Documents downloaded at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--parallel", defaultValue = "4", paramLabel = "N", description = "Documents downloaded at once (default: ${DEFAULT-VALUE}).")
     int parallel;
 
     @picocli.CommandLine.Mixin
@@ -88,23 +94,46 @@ final class MirrorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Trust t = trust.toTrust();
+        Upstream up = new Upstream(upstream, Duration.ofSeconds(30)); // a bad URL is refused before anything is made
+        if (!once) {
+            PortCheck.free(bind, port);
+        }
         Path pub = directory.resolve("public");
+        // What this run creates, so a first contact that fails leaves nothing behind.
+        Path created = Files.exists(directory) ? (Files.exists(pub) ? null : pub) : directory;
         Files.createDirectories(pub.resolve("metadata"));
         Files.createDirectories(pub.resolve("targets"));
-        Upstream up = new Upstream(upstream, Duration.ofSeconds(30));
-        MirrorSync sync = new MirrorSync(pub, up, t, Clock.systemUTC(), parallel, once ? TerminalProgress.onStderr() : org.samizdat.work.Progress.NONE);
-        if (once) {
+        boolean hasVersion = Files.exists(pub.resolve("metadata/timestamp.json"));
+        if (once || !hasVersion) {
+            // --once, or a first copy: sync in the foreground, with progress on a terminal
+            MirrorSync first = new MirrorSync(pub, up, t, Clock.systemUTC(), parallel, TerminalProgress.onStderr());
+            Thread interrupted = new Thread(() -> System.err.println("\nsamizdat: interrupted. " + (hasVersion
+                    ? "The previous version is still served; run the same command again to resume."
+                    : "Run the same command again to resume: documents already fetched and verified are kept.")));
+            Runtime.getRuntime().addShutdownHook(interrupted);
             try {
-                MirrorSync.Result r = sync.sync();
-                System.out.printf(r.changed() ? "Synced version %d (snapshot %d) from %s: %d new document(s), %,d bytes.%n"
+                MirrorSync.Result r = first.sync();
+                System.out.printf(r.changed() ? "Synced version %d (snapshot %d) from %s: %s, %,d bytes.%n"
                         : "Up to date at version %d (snapshot %d) with %s.%n",
-                        r.timestampVersion(), r.snapshotVersion(), up.url(), r.documents(), r.bytes());
-                return Main.OK;
+                        r.timestampVersion(), r.snapshotVersion(), up.url(), r.newDocuments(), r.bytes());
             } catch (SyncException e) {
                 System.err.println("samizdat: " + e.getMessage());
+                if (created != null && !Files.exists(pub.resolve("metadata/1.root.json"))) {
+                    deleteTree(created); // the first contact failed: nothing of this run stays
+                }
                 return exitCode(e);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(interrupted);
+                } catch (IllegalStateException shuttingDown) {
+                    // Ctrl-C: the hook is saying so
+                }
+            }
+            if (once) {
+                return Main.OK;
             }
         }
+        MirrorSync sync = new MirrorSync(pub, up, t, Clock.systemUTC(), parallel, org.samizdat.work.Progress.NONE);
         Mirror mirror = new Mirror(sync, pub, up.url(), Clock.systemUTC(), line -> System.out.println(line));
         Downstreams downstreams = new Downstreams(Clock.systemUTC(), line -> System.out.println(line));
         Indexer indexer = search.start(directory, pub, line -> System.out.println(line));

@@ -11,8 +11,8 @@ final class PassphraseOptions {
     static final String ENV = "SAMIZDAT_PASSPHRASE";
 
     @Option(names = "--passphrase-file", paramLabel = "FILE",
-            description = "Read the key passphrase from FILE (first line). Default: the ${sys:line.separator}"
-                    + "SAMIZDAT_PASSPHRASE environment variable, if set.")
+            description = "Read the key passphrase from FILE (its first line); default: the SAMIZDAT_PASSPHRASE"
+                    + " environment variable, if set, else no passphrase (unencrypted keys, with a warning).")
     Path file;
 
     /** The passphrase, or null when none was given. */

@@ -11,10 +11,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code samizdat publish}: sign everything staged as the next release. */
 @Command(name = "publish", mixinStandardHelpOptions = true,
-        description = {"Sign everything staged as the next release (r0001, r0002, ...).",
-                "Writes documents, then the release's role (hash bins above 4,096 documents), releases,",
-                "snapshot, and timestamp.json last; if interrupted, the previous version stays intact and",
-                "running publish again completes the same release."})
+        description = {"Sign everything staged as the next release.",
+                "Releases are named r0001, r0002, ... Writes the documents, then the release's role (hash bins above 4,096 documents), releases, the snapshot, and timestamp.json last; if interrupted, the previous version stays intact and running publish again completes the same release."})
 final class PublishCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The archive.")
     Path archive;

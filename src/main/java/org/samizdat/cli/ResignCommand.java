@@ -12,9 +12,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code samizdat resign}: fresh expiry without a new release. */
 @Command(name = "resign", mixinStandardHelpOptions = true,
-        description = {"Re-sign timestamp.json with a fresh expiry (7 days), without a new release.",
-                "The snapshot and any other role in the last third of its lifetime are renewed too;",
-                "targets and root only when their offline keys are present (otherwise a warning)."})
+        description = {"Renew the timestamp (and roles near expiry) without a release.",
+                "Re-signs timestamp.json with a fresh expiry (7 days). The snapshot and any other role in the last third of its lifetime are renewed too; targets and root only when their offline keys are present (otherwise a warning)."})
 final class ResignCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The archive.")
     Path archive;

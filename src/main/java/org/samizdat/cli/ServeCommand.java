@@ -23,15 +23,14 @@ import picocli.CommandLine.Parameters;
 
 /** {@code samizdat serve}: run the HTTP node for an archive. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve an archive over HTTP: /metadata/ and /targets/ (the static TUF tree), the reader's pages",
-                "(home, releases, documents, search, browse, mirrors, feed.atom), /api/search, /api/status, /healthz and",
-                "/metrics. Never serves private/. Keeps a search index in DIR/index. On the publisher's archive it also",
-                "re-signs timestamp.json before it expires (checked every 10 minutes). Ctrl-C stops it."})
-final class ServeCommand implements Runnable {
+        description = {"Serve an archive, its reader's pages and search over HTTP.",
+                "Serves /metadata/ and /targets/ (the static TUF tree), the reader's pages (home, releases, documents, search, browse, mirrors, feed.atom), /api/search, /api/status, /healthz and /metrics. Never serves private/. Keeps a search index in DIR/index.",
+                "On the publisher's archive it also re-signs timestamp.json before it expires (checked every 10 minutes). Ctrl-C stops it."})
+final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "An archive (or a directory holding metadata/ and targets/).")
     Path directory;
 
-    @Option(names = "--port", defaultValue = "8080", description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT", description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
     @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDR",
@@ -52,7 +51,17 @@ final class ServeCommand implements Runnable {
     FloodOptions flood;
 
     @Override
-    public void run() {
+    public Integer call() throws Exception {
+        if (!java.nio.file.Files.isDirectory(directory)) {
+            System.err.println("samizdat: " + directory + " does not exist or is not a directory");
+            return Main.USAGE;
+        }
+        if (!java.nio.file.Files.isDirectory(ArchiveDir.publicTreeOf(directory).resolve("metadata"))) {
+            System.err.println("samizdat: " + directory + " holds no archive (no metadata/ in it or in its public/);"
+                    + " create one with: samizdat init " + directory);
+            return Main.USAGE;
+        }
+        PortCheck.free(bind, port);
         try {
             ArchiveDir dir = new ArchiveDir(directory);
             Path pub = ArchiveDir.publicTreeOf(directory);
@@ -87,10 +96,7 @@ final class ServeCommand implements Runnable {
             Shutdown.await(timer, server, indexer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e.getMessage(), e);
         }
+        return Main.OK;
     }
 }

@@ -28,13 +28,13 @@ import picocli.CommandLine.ParentCommand;
  * any TUF repository. Exit 0 on success, 1 on any failure.
  */
 @Command(name = "tuf-client", mixinStandardHelpOptions = true,
-        description = {"A general TUF 1.0 client for any repository, speaking the tuf-conformance client protocol:",
+        description = {"A TUF client for any repository (the tuf-conformance protocol).",
+                "Usage as the conformance suite runs it:",
                 "  samizdat tuf-client --metadata-dir DIR init ROOT.json",
                 "  samizdat tuf-client --metadata-dir DIR --metadata-url URL refresh",
                 "  samizdat tuf-client --metadata-dir DIR --metadata-url URL --target-name PATH \\",
                 "      --target-base-url URL --target-dir DIR download",
-                "Verified metadata is kept in DIR as root.json, timestamp.json, snapshot.json, targets.json",
-                "and <role>.json, so later runs detect rollbacks and freezes. Exit 0 on success, 1 on failure."},
+                "Verified metadata is kept in DIR as root.json, timestamp.json, snapshot.json, targets.json and <role>.json, so later runs detect rollbacks and freezes. Exit 0 on success, 1 on failure."},
         subcommands = {TufClientCommand.Init.class, TufClientCommand.Refresh.class, TufClientCommand.Download.class})
 final class TufClientCommand implements Callable<Integer> {
     static final int FAILED = 1;
@@ -42,16 +42,16 @@ final class TufClientCommand implements Callable<Integer> {
     @Option(names = "--metadata-dir", required = true, paramLabel = "DIR", description = "Where the client keeps the metadata it trusts.")
     Path metadataDir;
 
-    @Option(names = "--metadata-url", paramLabel = "URL", description = "The repository's metadata base URL.")
+    @Option(names = "--metadata-url", paramLabel = "URL", description = "The repository's metadata base URL (refresh and download; no default).")
     String metadataUrl;
 
-    @Option(names = "--target-name", paramLabel = "PATH", description = "The target path to download.")
+    @Option(names = "--target-name", paramLabel = "PATH", description = "The target path to download (download; no default).")
     String targetName;
 
-    @Option(names = "--target-base-url", paramLabel = "URL", description = "The repository's targets base URL.")
+    @Option(names = "--target-base-url", paramLabel = "URL", description = "The repository's targets base URL (download; no default).")
     String targetBaseUrl;
 
-    @Option(names = "--target-dir", paramLabel = "DIR", description = "Where verified targets are written (file name: the percent-encoded target path).")
+    @Option(names = "--target-dir", paramLabel = "DIR", description = "Where verified targets are written, named by the percent-encoded target path (download; no default).")
     Path targetDir;
 
     @Option(names = "--timeout", defaultValue = "30", paramLabel = "S", description = "Network timeout in seconds (default: ${DEFAULT-VALUE}).")

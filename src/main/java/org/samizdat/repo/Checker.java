@@ -59,18 +59,31 @@ public final class Checker {
 
     /** Everything {@code check} found. */
     public record Report(List<String> problems, List<String> warnings, long snapshotVersion, int roles, long targets,
-                         long targetBytes) {
+                         long targetBytes, long manifests) {
+        /** The verified targets, said as every count is: "4 document(s) (+1 release manifest)". */
+        public String documents() {
+            return ReleaseInfo.documents(targets - manifests, manifests, "");
+        }
+
         public boolean ok() {
             return problems.isEmpty();
         }
     }
 
     public Report check() throws IOException {
+        if (!Files.exists(publicDir.resolve(Head.META + "timestamp.json"))) {
+            String why = Files.exists(publicDir.resolve(Head.META + "1.root.json"))
+                    ? publicDir + " holds no complete version yet (no metadata/timestamp.json): a first sync that never"
+                            + " finished; run the mirror again to complete it"
+                    : publicDir + " is not an archive or a mirror (no metadata/1.root.json)";
+            return new Report(List.of(why), List.of(), 0, 0, 0, 0, 0);
+        }
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         List<String> warnings = new ArrayList<>();
         FileStore store = new FileStore(publicDir);
         int roles = 0;
         long[] counts = {0, 0};
+        List<Work> verified = new ArrayList<>();
         long snapVersion = 0;
         try {
             // The client's own rules (TrustedSet), with expiry reported here rather than fatal.
@@ -139,6 +152,7 @@ public final class Checker {
                 (strict ? problems : warnings).add(w + " [expiry]");
             }
             verifyTargets(store, targets, problems, counts);
+            verified.addAll(targets);
             orphans(store, targets, warnings);
         } catch (TufException e) {
             problems.add(e.getMessage());
@@ -146,7 +160,8 @@ public final class Checker {
         for (Path p : new FileStore(publicDir).strayTemps()) {
             warnings.add(publicDir.relativize(p) + ": leftover temporary file of an interrupted write (harmless)");
         }
-        return new Report(List.copyOf(problems), warnings, snapVersion, roles, counts[0], counts[1]);
+        long manifests = verified.stream().filter(w -> ReleaseInfo.isManifest(w.path())).count();
+        return new Report(List.copyOf(problems), warnings, snapVersion, roles, counts[0], counts[1], manifests);
     }
 
     /** A target to verify: where it is listed and what was signed. */

@@ -24,6 +24,22 @@ public record ReleaseInfo(String id, String title, String published, long docume
         return out;
     }
 
+    /**
+     * Whether a target path is a release's signed manifest ({@code rNNNN/_release.json}), the one
+     * target each release adds besides its documents (docs/FORMAT.md section 5).
+     */
+    public static boolean isManifest(String path) {
+        int slash = path.indexOf('/');
+        return slash > 0 && path.substring(slash + 1).equals(Intake.RELEASE_MANIFEST);
+    }
+
+    /** "N document(s)", plus "(+M release manifest(s))" when there are any: how every count is shown. */
+    public static String documents(long documents, long manifests, String adjective) {
+        String d = String.format(java.util.Locale.ROOT, "%,d %sdocument(s)", documents, adjective.isEmpty() ? "" : adjective + " ");
+        return manifests == 0 ? d : d + String.format(java.util.Locale.ROOT, " (+%,d release manifest%s)", manifests,
+                manifests == 1 ? "" : "s");
+    }
+
     @Override
     public String toString() {
         return new String(Json.write(Map.of("id", id, "title", title)), StandardCharsets.UTF_8);

@@ -1,6 +1,7 @@
 package org.samizdat.server;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -20,8 +21,16 @@ public final class AddressFreeLog extends Formatter {
     private static final Pattern IPV6 = Pattern.compile(
             "(?<![\\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\\d{1,3}(?:\\.\\d{1,3}){3}|[0-9A-Fa-f]{0,4})(?:%\\w+)?(?![\\w:])");
 
+    /**
+     * Loggers whose warnings are notices, not problems: Lucene says on every start that the JDK's
+     * incubating vector module is not enabled (enabling it makes the JVM itself warn instead).
+     * Held here so their level is not lost when the logging system drops unreferenced loggers.
+     */
+    private static final List<Logger> QUIET = List.of(Logger.getLogger("org.apache.lucene.internal.vectorization"));
+
     /** Routes every library log record of WARNING and above through this format to {@code err}. */
     public static void install(PrintStream err) {
+        QUIET.forEach(l -> l.setLevel(Level.SEVERE));
         Logger root = Logger.getLogger("");
         for (Handler h : root.getHandlers()) {
             root.removeHandler(h);

@@ -66,7 +66,9 @@ public final class Fetcher {
     public record Outcome(String mirror, long bytes, List<String> warnings) {
     }
 
-    public Outcome fetch(String path, List<String> mirrors, Path out) throws SyncException {
+    public Outcome fetch(String path, List<String> given, Path out) throws SyncException {
+        // one form of each URL, so no path is built with a doubled slash
+        List<String> mirrors = given.stream().map(u -> u.replaceAll("/+$", "")).distinct().toList();
         if (TargetPath.problem(path).isPresent()) {
             throw new SyncException(SyncException.Kind.LOCAL, "\"" + path + "\" is not a document path: "
                     + TargetPath.problem(path).get(), null);
@@ -109,14 +111,14 @@ public final class Fetcher {
                 } catch (TufException e) {
                     lied = true;
                     errors.add("upstream " + url + ": " + e.getMessage());
-                    log.accept("mirror failed, trying the next: upstream " + url + ": " + e.getMessage());
+                    log.accept(next(mirrors, url) + "upstream " + url + ": " + e.getMessage());
                 } catch (SyncException e) {
                     if (e.kind() == SyncException.Kind.LOCAL) {
                         throw e;
                     }
                     lied |= e.kind() == SyncException.Kind.VERIFICATION;
                     errors.add(e.getMessage());
-                    log.accept("mirror failed, trying the next: " + e.getMessage());
+                    log.accept(next(mirrors, url) + e.getMessage());
                 } catch (IOException | IllegalArgumentException e) {
                     errors.add(url + ": " + e.getMessage());
                 }
@@ -134,13 +136,18 @@ public final class Fetcher {
         return new Outcome(winner, target.length(), warnings);
     }
 
+    /** How a failed mirror is announced: "trying the next" only when there is a next. */
+    private static String next(List<String> mirrors, String failed) {
+        return mirrors.indexOf(failed) < mirrors.size() - 1 ? "mirror failed, trying the next: " : "mirror failed: ";
+    }
+
     /** The root this archive starts from: the given file, or the mirror's 1.root.json if it has the trusted fingerprint. */
     private byte[] initialRoot(String url) throws SyncException, TufException {
         if (trust.rootFile() != null) {
             return trust.rootFile();
         }
-        byte[] first = new Upstream(url, timeout, busyRetries(), sleeper).get("/metadata/1.root.json", ClientLimits.DEFAULT.rootMax())
-                .orElseThrow(() -> new TufException("1.root.json", "file present", "the mirror has no metadata/1.root.json"));
+        Upstream up = new Upstream(url, timeout, busyRetries(), sleeper);
+        byte[] first = up.get("/metadata/1.root.json", ClientLimits.DEFAULT.rootMax()).orElseThrow(up::notANode);
         if (!trust.accepts(first)) {
             throw new TufException("1.root.json", "trusted root", "has fingerprint " + RootFingerprint.of(first)
                     + ", not the trusted " + trust.fingerprint());
@@ -186,7 +193,8 @@ public final class Fetcher {
                         lied |= s.kind() == SyncException.Kind.VERIFICATION;
                     }
                     errors.add(c.getMessage());
-                    log.accept("download failed, trying the next mirror: " + c.getMessage());
+                    log.accept((next < order.size() || inFlight > 0 ? "download failed, trying the next mirror: "
+                            : "download failed: ") + c.getMessage());
                     if (inFlight == 0 && next >= order.size()) {
                         throw new SyncException(lied ? SyncException.Kind.VERIFICATION : SyncException.Kind.UNREACHABLE,
                                 "no mirror gave the document intact:\n  " + String.join("\n  ", errors), null);

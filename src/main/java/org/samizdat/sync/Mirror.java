@@ -92,8 +92,8 @@ public final class Mirror {
                     lastError = null;
                     upstreamVersion = result.timestampVersion();
                     if (result.changed()) {
-                        log.accept(String.format("synced version %d from %s: %d new document(s), %,d bytes",
-                                result.timestampVersion(), upstream, result.documents(), result.bytes()));
+                        log.accept(String.format("synced version %d from %s: %s, %,d bytes",
+                                result.timestampVersion(), upstream, result.newDocuments(), result.bytes()));
                     }
                     afterSync.accept(result);
                     if (result.changed() && result.documents() > 1000) {

@@ -40,7 +40,11 @@ public final class MirrorSync {
 
     /** What a sync did. */
     public record Result(boolean changed, long timestampVersion, long snapshotVersion, int documents, long bytes,
-                         boolean expired) {
+                         boolean expired, int manifests) {
+        /** The new documents, said as every count is: "10 new document(s) (+1 release manifest)". */
+        public String newDocuments() {
+            return org.samizdat.repo.ReleaseInfo.documents(documents - manifests, manifests, "new");
+        }
     }
 
     private final FileStore local;
@@ -49,6 +53,7 @@ public final class MirrorSync {
     private final Clock clock;
     private final int parallelism;
     private final Progress progress;
+    private boolean cleaned;
 
     public MirrorSync(Path publicDir, Upstream upstream, Trust trust, Clock clock, int parallelism, Progress progress) {
         this.local = new FileStore(publicDir);
@@ -71,6 +76,13 @@ public final class MirrorSync {
         Instant now = clock.instant(); // spec 5.1: one fixed start time for every expiry check
         Map<String, byte[]> toWrite = new LinkedHashMap<>();
         try {
+            if (!cleaned) {
+                // temporary files of a sync that was killed: never served, and not needed to resume
+                for (Path stray : local.strayTemps()) {
+                    Files.deleteIfExists(stray);
+                }
+                cleaned = true;
+            }
             TrustedSet trusted = trustedRoot(now, toWrite);
             if (!trusted.root().consistentSnapshot()) {
                 throw lie("root.json has consistent_snapshot false; a mirror copies consistent snapshots only [consistent snapshot]");
@@ -90,7 +102,7 @@ public final class MirrorSync {
                     .orElseThrow(() -> lie("has no metadata/timestamp.json"));
             if (!trusted.updateTimestamp(tsBytes) && toWrite.isEmpty()) {
                 // the same version as this mirror's and no new root: nothing new
-                return new Result(false, before.version(), before.snapshot().version(), 0, 0, false);
+                return new Result(false, before.version(), before.snapshot().version(), 0, 0, false, 0);
             }
             Timestamp ts = trusted.timestamp();
             // Spec 5.5, with this mirror's snapshot as the rollback reference
@@ -124,7 +136,8 @@ public final class MirrorSync {
                 local.put("metadata/" + e.getKey(), e.getValue());
             }
             local.put("metadata/timestamp.json", tsBytes);
-            return new Result(true, ts.version(), snap.version(), documents.size(), bytes, false);
+            int manifests = (int) documents.stream().filter(Pending::manifest).count();
+            return new Result(true, ts.version(), snap.version(), documents.size(), bytes, false, manifests);
         } catch (TufException e) {
             throw lie(e);
         } catch (IOException e) {
@@ -146,7 +159,7 @@ public final class MirrorSync {
             }
             first = localFirst.get();
         } else {
-            first = upstream.get("/metadata/1.root.json", LIMITS.rootMax()).orElseThrow(() -> lie("has no metadata/1.root.json"));
+            first = upstream.get("/metadata/1.root.json", LIMITS.rootMax()).orElseThrow(upstream::notANode);
             if (!trust.accepts(first)) {
                 throw lie("1.root.json has fingerprint " + RootFingerprint.of(first) + ", not the trusted one [trusted root]");
             }
@@ -174,7 +187,7 @@ public final class MirrorSync {
     }
 
     /** A document to fetch: its hashed file name and what was signed for it. */
-    private record Pending(String file, TargetFile target) {
+    private record Pending(String file, TargetFile target, boolean manifest) {
     }
 
     /**
@@ -203,7 +216,8 @@ public final class MirrorSync {
 
             @Override
             public void target(String role, String file, String path, TargetFile target) {
-                documents.add(new Pending(new TargetPath(path).hashedName(target.sha256()), target));
+                documents.add(new Pending(new TargetPath(path).hashedName(target.sha256()), target,
+                        org.samizdat.repo.ReleaseInfo.isManifest(path)));
             }
 
             @Override

@@ -208,9 +208,39 @@ public final class Upstream implements Remote {
                 : c.getMessage(), c);
     }
 
-    private static String describe(IOException e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    /** What a URL that answers but holds no archive is: said the same by mirror and fetch. */
+    SyncException notANode() {
+        return new SyncException(SyncException.Kind.UNREACHABLE, url()
+                + " is not a samizdat node or TUF repository (it has no /metadata/1.root.json)", null);
+    }
+
+    /** A network failure in the words a user knows ("connection refused", "timed out"), not an exception's name. */
+    static String describe(IOException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage() == null ? "" : root.getMessage();
+        if (e instanceof java.net.http.HttpConnectTimeoutException || root instanceof java.net.SocketTimeoutException
+                || e instanceof java.net.http.HttpTimeoutException) {
+            return "timed out";
+        }
+        if (root instanceof java.net.ConnectException || m.contains("Connection refused")) {
+            return "connection refused (nothing is listening there, or the node is down)";
+        }
+        if (root instanceof java.net.UnknownHostException || root instanceof java.nio.channels.UnresolvedAddressException) {
+            return "unknown host (the name does not resolve)";
+        }
+        if (root instanceof java.net.NoRouteToHostException) {
+            return "no route to host";
+        }
+        if (root instanceof javax.net.ssl.SSLException) {
+            return "TLS failed: " + m;
+        }
+        if (root instanceof java.io.EOFException || m.contains("closed") || m.contains("reset")) {
+            return "the connection was closed before the answer was complete";
+        }
+        return m.isEmpty() ? root.getClass().getSimpleName() : m;
     }
 
     /**
@@ -270,7 +300,8 @@ public final class Upstream implements Remote {
             try {
                 return http.send(req, HttpResponse.BodyHandlers.ofInputStream());
             } catch (java.net.http.HttpTimeoutException e) {
-                throw new SyncException(SyncException.Kind.UNREACHABLE, url() + path + ": timed out after " + timeout, e);
+                throw new SyncException(SyncException.Kind.UNREACHABLE, url() + path + ": timed out after "
+                        + timeout.toSeconds() + " s", e);
             } catch (IOException e) {
                 last = e;
             } catch (InterruptedException e) {

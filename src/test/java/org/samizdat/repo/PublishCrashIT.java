@@ -4,7 +4,6 @@ import org.samizdat.work.Progress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,10 +27,11 @@ class PublishCrashIT {
     Path tmp;
 
     private static Process publishInChild(Path archive) throws Exception {
+        Path log = archive.resolveSibling("publish.log");
         String java = ProcessHandle.current().info().command().orElse("java");
         return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "org.samizdat.cli.Main",
                 "publish", archive.toString())
-                .redirectErrorStream(true).redirectOutput(File.createTempFile("publish", ".log")).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     private static void assertChecks(TestArchive a, String when) throws Exception {

@@ -48,7 +48,22 @@ class BrowserIT {
             for (String key : List.of("tag", "origin", "searchUrl", "total", "hits", "docUrl", "docHeading", "docSha256")) {
                 assertEquals(js.get(key), noJs.get(key), key + " differs with JavaScript off");
             }
-            for (String shot : List.of("home", "search", "document", "home-nojs", "search-nojs", "document-nojs")) {
+            Map<?, ?> phone = (Map<?, ?>) report.get("phone");
+            assertTrue(((Number) phone.get("searchOverflow")).intValue() <= 390, "the search page fits a phone: " + phone);
+            assertTrue(((Number) phone.get("docOverflow")).intValue() <= 390, "the document page fits a phone: " + phone);
+            assertTrue(((Number) phone.get("searchBoxWidth")).doubleValue() >= 250,
+                    "the search box is not squeezed beside the sort menu: " + phone.get("searchBoxWidth"));
+            assertEquals(Boolean.FALSE, phone.get("sideFacetsVisible"), "no column of facets on a phone");
+            assertTrue(((Number) phone.get("foldedFacetsTop")).doubleValue() < ((Number) phone.get("firstHitTop")).doubleValue(),
+                    "the facets are reached before the results on a phone: " + phone);
+            assertTrue(((Number) phone.get("unfoldedFacetLinks")).intValue() > 0, "unfolded, the facets are there");
+            for (Object label : (List<?>) phone.get("labelLines")) {
+                assertEquals(1L, ((Number) ((Map<?, ?>) label).get("lines")).longValue(), "a metadata label broke: " + label);
+            }
+            assertEquals(0L, ((Number) phone.get("emptyListItems")).longValue(), "an empty result is not a numbered item");
+            assertTrue(String.valueOf(phone.get("emptyMessage")).startsWith("No documents match"));
+            for (String shot : List.of("home", "search", "document", "home-nojs", "search-nojs", "document-nojs",
+                    "search-phone", "document-phone")) {
                 Path png = SCREENSHOTS.resolve(shot + ".png");
                 assertTrue(Files.size(png) > 5_000, png + " is missing or empty");
             }

@@ -61,6 +61,11 @@ class RequestFuzzTest {
     @AfterAll
     static void stop() throws Exception {
         node.close();
+        try (Stream<Path> walk = Files.walk(tmp)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /**

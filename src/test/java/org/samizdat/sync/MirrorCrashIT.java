@@ -3,7 +3,6 @@ package org.samizdat.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,10 +33,11 @@ class MirrorCrashIT {
     Path tmp;
 
     private static Process mirrorOnce(String upstream, Path dir, String fingerprint) throws Exception {
+        Path log = dir.resolveSibling(dir.getFileName() + ".log");
         String java = ProcessHandle.current().info().command().orElse("java");
         return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "org.samizdat.cli.Main", "mirror",
                 upstream, dir.toString(), "--fingerprint", fingerprint, "--once")
-                .redirectErrorStream(true).redirectOutput(File.createTempFile("mirror", ".log")).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     private static Checker.Report check(Path dir) throws Exception {

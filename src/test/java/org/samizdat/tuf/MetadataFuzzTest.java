@@ -40,10 +40,16 @@ class MetadataFuzzTest {
             Path m = archive.publicDir().resolve("metadata");
             byte[] snapshot = Files.readAllBytes(m.resolve(v + ".snapshot.json"));
             Snapshot snap = Snapshot.from(Metadata.parse("snapshot.json", snapshot, "snapshot"));
-            return new byte[][] {Files.readAllBytes(m.resolve("1.root.json")), Files.readAllBytes(m.resolve("timestamp.json")),
+            byte[][] files = {Files.readAllBytes(m.resolve("1.root.json")), Files.readAllBytes(m.resolve("timestamp.json")),
                     snapshot, Files.readAllBytes(m.resolve(snap.versionOf("targets") + ".targets.json")),
                     Files.readAllBytes(m.resolve(snap.versionOf("releases") + ".releases.json")),
                     Files.readAllBytes(m.resolve(snap.versionOf("r0001") + ".r0001.json"))};
+            try (var walk = Files.walk(dir)) { // the archive was only the source of these bytes
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+            return files;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
