@@ -33,7 +33,7 @@ final class InitCommand implements Callable<Integer> {
         if (java.nio.file.Files.exists(existing.configFile()) || java.nio.file.Files.exists(existing.privateDir())) {
             System.err.println("samizdat: " + archive + " already holds an archive; refusing to overwrite it"
                     + " (choose another directory)");
-            return Main.USAGE;
+            return Main.ERROR;
         }
         char[] pass = passphrase.read();
         if (pass == null) {

@@ -18,7 +18,9 @@ import org.eclipse.jetty.util.Callback;
  * and a deadline for a request's line and headers (slowloris). A connection is closed when it has
  * had no request in progress for longer than the deadline: from its opening until its first
  * request's headers are complete, and between requests on a kept-alive connection. Jetty's idle
- * timeout cannot do this, because every dripped byte resets it.
+ * timeout cannot do this, because every dripped byte resets it. Only a connection closed with part
+ * of a request in it, or before its first request, counts as refused ({@code deadline} on
+ * /metrics): a kept-alive connection that served its requests and then sat idle is closed quietly.
  */
 final class ConnectionGuard extends Handler.Wrapper implements AutoCloseable {
     private final int perClient;
@@ -33,6 +35,9 @@ final class ConnectionGuard extends Handler.Wrapper implements AutoCloseable {
         final String client;
         final AtomicInteger active = new AtomicInteger();
         volatile long idleSince = System.nanoTime();
+        /** Bytes received when the last request was answered; more since then is a request in progress. */
+        volatile long bytesAtIdle;
+        volatile boolean served;
 
         Tracked(String client) {
             this.client = client;
@@ -95,7 +100,10 @@ final class ConnectionGuard extends Handler.Wrapper implements AutoCloseable {
             return super.handle(request, response, callback);
         }
         t.active.incrementAndGet();
+        Connection connection = request.getConnectionMetaData().getConnection();
         Callback done = Callback.from(() -> {
+            t.bytesAtIdle = connection.getBytesIn();
+            t.served = true;
             t.idleSince = System.nanoTime();
             t.active.decrementAndGet();
         }, callback);
@@ -116,7 +124,10 @@ final class ConnectionGuard extends Handler.Wrapper implements AutoCloseable {
         for (Map.Entry<Connection, Tracked> e : open.entrySet()) {
             Tracked t = e.getValue();
             if (t.active.get() == 0 && now - t.idleSince > deadlineNanos) {
-                pastDeadline.increment();
+                boolean idleKeepAlive = t.served && e.getKey().getBytesIn() <= t.bytesAtIdle;
+                if (!idleKeepAlive) {
+                    pastDeadline.increment(); // slowloris: a request begun and never finished, or never begun
+                }
                 open.remove(e.getKey());
                 clients.computeIfPresent(t.client, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
                 e.getKey().getEndPoint().close();

@@ -216,32 +216,34 @@ public final class Upstream implements Remote {
 
     /** A network failure in the words a user knows ("connection refused", "timed out"), not an exception's name. */
     static String describe(IOException e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        java.util.List<Throwable> chain = new java.util.ArrayList<>();
+        for (Throwable t = e; t != null && !chain.contains(t); t = t.getCause()) {
+            chain.add(t);
         }
-        String m = root.getMessage() == null ? "" : root.getMessage();
-        if (e instanceof java.net.http.HttpConnectTimeoutException || root instanceof java.net.SocketTimeoutException
-                || e instanceof java.net.http.HttpTimeoutException) {
+        java.util.function.Predicate<Class<?>> any = type -> chain.stream().anyMatch(type::isInstance);
+        String m = chain.stream().map(Throwable::getMessage).filter(java.util.Objects::nonNull).findFirst().orElse("");
+        if (any.test(java.net.http.HttpTimeoutException.class) || any.test(java.net.SocketTimeoutException.class)) {
             return "timed out";
         }
-        if (root instanceof java.net.ConnectException || m.contains("Connection refused")) {
+        if (any.test(java.net.ConnectException.class) || m.contains("Connection refused")) {
             return "connection refused (nothing is listening there, or the node is down)";
         }
-        if (root instanceof java.net.UnknownHostException || root instanceof java.nio.channels.UnresolvedAddressException) {
+        if (any.test(java.net.UnknownHostException.class) || any.test(java.nio.channels.UnresolvedAddressException.class)) {
             return "unknown host (the name does not resolve)";
         }
-        if (root instanceof java.net.NoRouteToHostException) {
+        if (any.test(java.net.NoRouteToHostException.class)) {
             return "no route to host";
         }
-        if (root instanceof javax.net.ssl.SSLException) {
+        if (any.test(javax.net.ssl.SSLException.class)) {
             return "TLS failed: " + m;
         }
-        if (root instanceof java.io.EOFException || m.contains("closed") || m.contains("reset")) {
+        if (any.test(java.io.EOFException.class) || any.test(java.nio.channels.ClosedChannelException.class)
+                || m.contains("closed") || m.contains("reset")) {
             return "the connection was closed before the answer was complete";
         }
-        return m.isEmpty() ? root.getClass().getSimpleName() : m;
+        return m.isEmpty() ? e.getClass().getSimpleName() : m;
     }
+
 
     /**
      * Sends a GET, waiting out busy answers (429 Too Many Requests, 503 Service Unavailable) as

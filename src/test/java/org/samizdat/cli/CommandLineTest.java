@@ -1,6 +1,7 @@
 package org.samizdat.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -112,5 +113,127 @@ class CommandLineTest {
         assertEquals(1, without.code());
         assertTrue(without.err().contains("encrypted"), without.err());
         assertEquals(0, run("publish", archive, "--passphrase-file", pass.toString()).code());
+    }
+
+    /** A loopback port with nothing listening on it. */
+    private static int deadPort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A published archive of one document, for the commands that read one. */
+    private String publishedArchive() throws Exception {
+        String archive = tmp.resolve("a").toString();
+        assertEquals(0, run("init", archive).code());
+        Files.createDirectories(tmp.resolve("docs/cables"));
+        Files.writeString(tmp.resolve("docs/cables/09STATE1.txt"), "Subject: A\nDate: 2009-03-14\n\nbody\n");
+        assertEquals(0, run("add", archive, tmp.resolve("docs").toString()).code());
+        assertEquals(0, run("publish", archive).code());
+        return archive;
+    }
+
+    @Test
+    void aBareSamizdatPrintsHelpOnStandardErrorAndExitsTwo() {
+        Run bare = run();
+        assertEquals(Main.USAGE, bare.code());
+        assertTrue(bare.err().contains("Usage: samizdat") && bare.err().contains("Commands:"), bare.err());
+        assertEquals("", bare.out());
+    }
+
+    @Test
+    void checkCountsTheReleaseManifestApartAndListsEveryDocumentsPath() throws Exception {
+        String archive = publishedArchive();
+        Run check = run("check", archive, "--list");
+        assertEquals(0, check.code(), check.out());
+        assertTrue(check.out().contains("1 document(s) (+1 release manifest)"), check.out());
+        assertTrue(check.out().contains("r0001/docs/cables/09STATE1.txt  r0001  "), check.out());
+        assertTrue(check.out().contains("2009-03-14"), check.out());
+    }
+
+    @Test
+    void serveOnAMissingDirectoryCreatesNothing() {
+        Path missing = tmp.resolve("nothing-here");
+        Run serve = run("serve", missing.toString(), "--port", "0");
+        assertEquals(Main.USAGE, serve.code());
+        assertTrue(serve.err().contains("does not exist"), serve.err());
+        assertFalse(Files.exists(missing), "serve created " + missing);
+        Path empty = tmp.resolve("empty");
+        assertEquals(Main.USAGE, run("serve", tmp.toString(), "--port", "0").code(), "a directory without an archive");
+        assertFalse(Files.exists(tmp.resolve("index")), "serve created an index beside no archive");
+        assertFalse(Files.exists(empty));
+    }
+
+    @Test
+    void aMirrorWhoseFirstContactFailsLeavesNothingBehindAndSaysWhyInWords() throws Exception {
+        Path dir = tmp.resolve("m");
+        Run dead = run("mirror", "http://127.0.0.1:" + deadPort() + "/", dir.toString(), "--fingerprint", "00".repeat(32), "--once");
+        assertEquals(Main.NO_UPSTREAM, dead.code());
+        assertTrue(dead.err().contains("connection refused"), dead.err() + dead.out());
+        assertFalse(dead.err().contains("ConnectException") || dead.err().contains("//metadata"), dead.err());
+        assertFalse(Files.exists(dir), "a failed first contact left " + dir);
+
+        com.sun.net.httpserver.HttpServer web = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        web.createContext("/", x -> {
+            x.sendResponseHeaders(404, -1);
+            x.close();
+        });
+        web.start();
+        try {
+            Files.createDirectories(dir);
+            Run notANode = run("mirror", "http://127.0.0.1:" + web.getAddress().getPort(), dir.toString(),
+                    "--fingerprint", "00".repeat(32), "--once");
+            assertEquals(Main.NO_UPSTREAM, notANode.code());
+            assertTrue(notANode.err().contains("is not a samizdat node"), notANode.err());
+            assertFalse(Files.exists(dir.resolve("public")), "the existing directory is kept, but nothing was left in it");
+            assertTrue(Files.isDirectory(dir));
+        } finally {
+            web.stop(0);
+        }
+    }
+
+    @Test
+    void fetchFromOneDeadMirrorDoesNotPromiseANextOne() throws Exception {
+        Run fetch = run("fetch", "r0001/x.txt", "--from", "http://127.0.0.1:" + deadPort(), "--fingerprint", "00".repeat(32),
+                "--cache", tmp.resolve("cache").toString(), "-o", tmp.resolve("x.txt").toString());
+        assertEquals(Main.NO_UPSTREAM, fetch.code(), fetch.err());
+        assertTrue(fetch.err().contains("connection refused"), fetch.err());
+        assertFalse(fetch.err().contains("trying the next"), fetch.err());
+    }
+
+    @Test
+    void initOnAnArchiveRefusesBeforeAnyWarningAndAddOfAMissingFileSuggestsNoRenaming() throws Exception {
+        String archive = tmp.resolve("a").toString();
+        assertEquals(0, run("init", archive).code());
+        Run again = run("init", archive);
+        assertEquals(Main.ERROR, again.code());
+        assertTrue(again.err().startsWith("samizdat: ") && again.err().contains("already holds an archive"), again.err());
+        assertFalse(again.err().contains("warning"), again.err());
+        Run add = run("add", archive, tmp.resolve("no-such-file.txt").toString());
+        assertEquals(Main.USAGE, add.code());
+        assertTrue(add.err().contains("no such file or directory"), add.err());
+        assertFalse(add.err().contains("normalize") || add.err().contains("Rename"), add.err());
+    }
+
+    @Test
+    void aPortInUseSaysSoAndSuggestsPort() throws Exception {
+        String archive = publishedArchive();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Run serve = run("serve", archive, "--port", String.valueOf(taken.getLocalPort()), "--no-search");
+            assertEquals(Main.ERROR, serve.code());
+            assertTrue(serve.err().contains("already in use") && serve.err().contains("--port"), serve.err());
+        }
+    }
+
+    @Test
+    void checkOnAMirrorWhoseFirstSyncNeverFinishedSaysSo() throws Exception {
+        String archive = publishedArchive();
+        Path mirror = tmp.resolve("half/public/metadata");
+        Files.createDirectories(mirror);
+        Files.copy(Path.of(archive, "public/metadata/1.root.json"), mirror.resolve("1.root.json"));
+        Run check = run("check", tmp.resolve("half").toString());
+        assertEquals(Main.VERIFICATION_FAILED, check.code());
+        assertTrue(check.out().contains("no complete version yet"), check.out());
     }
 }

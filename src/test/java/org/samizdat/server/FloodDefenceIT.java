@@ -105,6 +105,22 @@ class FloodDefenceIT {
     }
 
     @Test
+    void aKeptAliveConnectionClosedAfterItsIdleTimeIsNotCountedAsASlowloris() throws Exception {
+        Node n = node(new FloodLimits(0, 0, 0, 64, 1000, Duration.ofSeconds(1), 0, 64, 4, 100, 5));
+        try (Socket s = RawHttp.connect(address("127.0.0.8"), n.server().port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET " + n.docUrl() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = s.getInputStream();
+            // the whole answer, then the server's close once the connection has idled past the deadline
+            byte[] all = in.readAllBytes();
+            String reply = new String(all, StandardCharsets.ISO_8859_1);
+            assertTrue(reply.startsWith("HTTP/1.1 200"), reply);
+        }
+        assertEquals(0.0, rejected(n.server(), "deadline"), "an idle kept-alive connection is not a refused slowloris");
+    }
+
+    @Test
     void aSlowlorisConnectionIsCutAtTheHeaderDeadline() throws Exception {
         Node n = node(new FloodLimits(0, 0, 0, 64, 1000, Duration.ofSeconds(1), 0, 64, 4, 100, 5));
         long start = System.nanoTime();

@@ -82,7 +82,10 @@ class ReaderIT {
         assertTrue(home.contains(archive.fingerprint), "fingerprint");
         assertTrue(home.contains("Second release") && home.contains("First release"));
         String run = node.get("/run-a-mirror").body();
-        assertTrue(run.contains("samizdat mirror " + node.url() + " ./sample-archive-mirror --fingerprint " + archive.fingerprint), run);
+        assertTrue(run.contains("java -jar samizdat-all.jar mirror " + node.url() + " ./sample-archive-mirror --fingerprint "
+                + archive.fingerprint), run);
+        assertTrue(run.contains("Get samizdat") && run.contains("openjdk-21-jre-headless") && run.contains("samizdat-all.jar"),
+                "the page says how to get samizdat, not only how to run it");
     }
 
     @Test
