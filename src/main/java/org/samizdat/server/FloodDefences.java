@@ -28,6 +28,7 @@ final class FloodDefences implements AutoCloseable {
     private final ServerConnector connector;
     private final FloodLimits limits;
     private final Overload overload;
+    private Shedding shedding;
     private ConnectionGuard guard;
     private QoSHandler queue;
 
@@ -40,6 +41,11 @@ final class FloodDefences implements AutoCloseable {
         for (String reason : List.of("rate", "search-rate", "connections", "deadline", "shed", "busy")) {
             overload.counter(reason); // every reason shows on /metrics from the start, at 0
         }
+    }
+
+    /** Searches and feeds being handled now. */
+    int expensiveRunning() {
+        return shedding == null ? 0 : shedding.running();
     }
 
     /** Requests waiting for a slot under the concurrency cap. */
@@ -73,7 +79,8 @@ final class FloodDefences implements AutoCloseable {
             queue.setMaxSuspend(MAX_WAIT);
             inner = queue;
         }
-        inner = new Shedding(inner, limits.expensive(), this::waiting, overload);
+        shedding = new Shedding(inner, limits.expensive(), this::waiting, overload);
+        inner = shedding;
         if (limits.pageRate() > 0) {
             inner = rate(inner, limits.pageRate(), "rate", false, "/metadata/*", "/targets/*", "/search", "/api/search",
                     "/feed.atom");
@@ -103,7 +110,7 @@ final class FloodDefences implements AutoCloseable {
     private Handler rate(Handler next, int perSecond, String reason, boolean include, String... paths) {
         var bucket = new DoSHandler.LeakingBucketTrackerFactory(perSecond, 2 * perSecond, Duration.ofSeconds(30));
         DoSHandler dos = new DoSHandler(next, r -> ClientAddress.key(r.getConnectionMetaData().getRemoteSocketAddress()),
-                bucket, (request, response, callback) -> overload.tooMany(response, callback, reason), 100_000);
+                bucket, (request, response, callback) -> overload.tooMany(request, response, callback, reason), 100_000);
         if (include) {
             dos.includePath(paths);
         } else {

@@ -12,8 +12,13 @@ import java.time.Duration;
 public record FloodLimits(int fileRate, int pageRate, int searchRate, int connectionsPerClient, int connections,
                           Duration headerDeadline, int minBodyRate, int concurrent, int expensive, int searchCache,
                           int retryAfterSeconds) {
-    /** Defaults for a small (2-core) mirror: generous to people and downstream mirrors, hard on floods. */
-    public static final FloodLimits DEFAULTS = new FloodLimits(500, 30, 5, 32, 10_000, Duration.ofSeconds(10), 1024,
+    /**
+     * Defaults for a small (2-core) mirror: generous to people and downstream mirrors, hard on
+     * floods. The page and search rates leave room for a hundred readers behind one address (a
+     * Tor exit, a carrier's NAT, a newsroom) reading at a human pace (FloodDefenceIT measures it);
+     * the concurrency cap and shedding, not the per-address rate, keep search from starving pages.
+     */
+    public static final FloodLimits DEFAULTS = new FloodLimits(500, 60, 20, 32, 10_000, Duration.ofSeconds(10), 1024,
             64, 4, 1000, 5);
 
     /** No defences: for benchmarks that measure the bare server. */

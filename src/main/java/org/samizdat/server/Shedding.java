@@ -14,14 +14,21 @@ import org.eclipse.jetty.util.Callback;
  */
 final class Shedding extends Handler.Wrapper {
     private final Semaphore permits;
+    private final int expensiveLimit;
     private final IntSupplier waiting;
     private final Overload overload;
 
     Shedding(Handler next, int expensive, IntSupplier waiting, Overload overload) {
         super(next);
         this.permits = expensive > 0 ? new Semaphore(expensive) : null;
+        this.expensiveLimit = expensive;
         this.waiting = waiting;
         this.overload = overload;
+    }
+
+    /** Expensive requests being handled now (their permit is given back once the answer is sent). */
+    int running() {
+        return permits == null ? 0 : expensiveLimit - permits.availablePermits();
     }
 
     /** Search and feeds: work per request that a flood could multiply. */

@@ -104,6 +104,78 @@ class FloodDefenceIT {
         assertTrue(metrics.contains("samizdat_http_rejected_total{reason=\"rate\"} " + refused + ".0"), metrics);
     }
 
+    /**
+     * A hundred readers behind one address (a Tor exit, a carrier's NAT) reading at a human pace,
+     * against the default limits: each loads a page and its stylesheet every 5 s and searches every
+     * 10 s, staggered, for 10 s. None may be refused.
+     */
+    @Test
+    void aHundredReadersSharingOneAddressAtAHumanPaceAreAllServedByDefault() throws Exception {
+        TestArchive archive = TestArchive.create(tmp.resolve("archive"), Instant.now());
+        archive.stage("cables", 3);
+        archive.publish("First");
+        ReaderServer node = new ReaderServer(archive.publicDir(), tmp.resolve("index"), List.of(), FloodLimits.DEFAULTS);
+        open.add(node);
+        int port = node.server.port();
+        InetAddress shared = address("127.0.0.20");
+        int readers = 100;
+        long seconds = 10;
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ConcurrentLinkedQueue<String> refused = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        long start = System.nanoTime();
+        try (var pool = java.util.concurrent.Executors.newScheduledThreadPool(8)) {
+            List<java.util.concurrent.ScheduledFuture<?>> tasks = new ArrayList<>();
+            for (int r = 0; r < readers; r++) {
+                long offset = r * 5000L / readers; // staggered over the 5 s period
+                Runnable read = () -> {
+                    for (String target : List.of("/", "/static/style.css")) {
+                        count(shared, port, target, served, refused);
+                    }
+                };
+                tasks.add(pool.scheduleAtFixedRate(read, offset, 5000, TimeUnit.MILLISECONDS));
+                tasks.add(pool.scheduleAtFixedRate(() -> count(shared, port, "/search?q=cable+" + offset, served, refused),
+                        2 * offset, 10_000, TimeUnit.MILLISECONDS));
+            }
+            pool.schedule(() -> tasks.forEach(t -> t.cancel(false)), seconds, TimeUnit.SECONDS).get();
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        assertTrue(served.get() >= readers * 3, "served " + served.get() + " in " + elapsed + " s");
+        assertTrue(refused.isEmpty(), refused.size() + " of " + (served.get() + refused.size())
+                + " requests from the shared address were refused: " + refused.stream().limit(5).toList());
+    }
+
+    private static void count(InetAddress from, int port, String target, java.util.concurrent.atomic.AtomicInteger served,
+                              java.util.Queue<String> refused) {
+        try {
+            RawHttp.Reply r = RawHttp.getFrom(from, port, target);
+            if (r.status() == 200) {
+                served.incrementAndGet();
+            } else {
+                refused.add(target + " " + r.status());
+            }
+        } catch (IOException e) {
+            refused.add(target + " " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aPageRequestOverTheRateGetsAPageSayingWhenToRetryWithOtherMirrors() throws Exception {
+        Node n = node(new FloodLimits(0, 2, 0, 64, 1000, Duration.ofSeconds(10), 0, 64, 4, 100, 7));
+        RawHttp.Reply last = null;
+        for (int i = 0; i < 10; i++) {
+            last = RawHttp.getFrom(address("127.0.0.21"), n.server().port(), "/releases");
+        }
+        assertEquals(429, last.status());
+        assertEquals("7", last.header("Retry-After"));
+        assertTrue(last.header("Content-Type").startsWith("text/html"), last.headers());
+        assertTrue(last.body().contains("Try again in 7 seconds") && last.body().contains("another mirror"), last.body());
+        RawHttp.Reply file = null;
+        for (int i = 0; i < 10; i++) {
+            file = RawHttp.getFrom(address("127.0.0.21"), n.server().port(), "/api/status");
+        }
+        assertTrue(file.header("Content-Type").startsWith("text/plain"), "the API gets one line of text");
+    }
+
     @Test
     void aKeptAliveConnectionClosedAfterItsIdleTimeIsNotCountedAsASlowloris() throws Exception {
         Node n = node(new FloodLimits(0, 0, 0, 64, 1000, Duration.ofSeconds(1), 0, 64, 4, 100, 5));
@@ -261,6 +333,7 @@ class FloodDefenceIT {
         assertEquals(503, second.status(), "one search at a time (--max-expensive 1) while the first still runs");
         releaseSearch.countDown();
         assertEquals(200, firstSearch.get(10, TimeUnit.SECONDS).status());
+        waitUntil(() -> defences.expensiveRunning() == 0, 5000); // its permit comes back once its answer is sent
         assertEquals(200, RawHttp.getFrom(address("127.0.1.13"), port, "/search?q=d").status(), "search is back");
         assertEquals(2.0, metrics.get("samizdat_http_rejected").tag("reason", "shed").counter().count());
     }

@@ -18,12 +18,15 @@ public final class ReaderServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public ReaderServer(Path publicDir, Path indexDir, List<String> mirrors) throws Exception {
-        indexer = new Indexer(SearchIndex.open(indexDir, s -> { }), publicDir, s -> { });
-        indexer.check(); // the first build, before the tests ask
         // the tests using this fixture send hundreds of requests from one address; the flood
         // defences that would refuse them are tested in FloodDefenceIT (the search cache stays on)
-        FloodLimits noLimits = new FloodLimits(0, 0, 0, 0, 0, java.time.Duration.ZERO, 0, 0, 0, 1000, 5);
-        server = new ArchiveServer(new ServerConfig("127.0.0.1", 0, publicDir, "Sample archive").withLimits(noLimits),
+        this(publicDir, indexDir, mirrors, new FloodLimits(0, 0, 0, 0, 0, java.time.Duration.ZERO, 0, 0, 0, 1000, 5));
+    }
+
+    public ReaderServer(Path publicDir, Path indexDir, List<String> mirrors, FloodLimits limits) throws Exception {
+        indexer = new Indexer(SearchIndex.open(indexDir, s -> { }), publicDir, s -> { });
+        indexer.check(); // the first build, before the tests ask
+        server = new ArchiveServer(new ServerConfig("127.0.0.1", 0, publicDir, "Sample archive").withLimits(limits),
                 new OriginStatus(publicDir, Clock.systemUTC()), () -> { }, null,
                 new ReaderSources(indexer, () -> mirrors)).start();
     }
