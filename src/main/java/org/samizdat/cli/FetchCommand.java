@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
                 "Fails over between mirrors on errors, timeouts, bad hashes or stale metadata, and asks a second mirror when the first is slow. Verified metadata is cached per archive, so a mirror cannot roll you back between runs. Nothing unverified is ever written to the output.",
                 "Find a document's path on its /doc/ page, or with: samizdat check DIR --list"})
 final class FetchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "PATH", description = "The document's path, e.g. r0001/cables/09STATE12345.txt")
+    @Parameters(index = "0", paramLabel = "PATH", description = "The document's path, e.g. r0001/examples/cables/09STATE12345.txt (samizdat check DIR --list lists them).")
     String path;
 
     @Option(names = "--from", required = true, paramLabel = "URL", description = "A mirror's base URL; repeat for failover, in order of preference.")

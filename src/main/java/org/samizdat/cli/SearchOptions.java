@@ -24,7 +24,7 @@ final class SearchOptions {
 
     static Indexer open(Path indexDir, Path publicDir, Consumer<String> log) {
         try {
-            return new Indexer(SearchIndex.open(indexDir, log), publicDir, log).start();
+            return new Indexer(SearchIndex.open(indexDir, log), publicDir, log, TerminalProgress.onStderr()).start();
         } catch (IOException e) {
             log.accept("search is off: " + e.getMessage());
             return null;

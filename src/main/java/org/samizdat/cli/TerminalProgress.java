@@ -16,7 +16,24 @@ final class TerminalProgress implements Progress {
     }
 
     static TerminalProgress onStderr() {
-        return new TerminalProgress(System.err, System.console() != null);
+        return new TerminalProgress(System.err, isTerminal());
+    }
+
+    /**
+     * Whether a person is watching: a console that is a terminal. From JDK 22 System.console()
+     * exists even when output is redirected, and Console.isTerminal() (not in the Java 21 API this
+     * is compiled against) tells; on 21 a console exists only for a terminal.
+     */
+    static boolean isTerminal() {
+        java.io.Console c = System.console();
+        if (c == null) {
+            return false;
+        }
+        try {
+            return (Boolean) c.getClass().getMethod("isTerminal").invoke(c);
+        } catch (ReflectiveOperationException | RuntimeException olderJdk) {
+            return true;
+        }
     }
 
     @Override

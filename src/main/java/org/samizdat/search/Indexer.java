@@ -33,10 +33,18 @@ public final class Indexer implements AutoCloseable {
     private volatile SearchIndex.Update last;
 
     public Indexer(SearchIndex index, Path publicDir, Consumer<String> log) {
+        this(index, publicDir, log, Progress.NONE);
+    }
+
+    /** As above, reporting the progress of each build to {@code progress} (a terminal draws it). */
+    public Indexer(SearchIndex index, Path publicDir, Consumer<String> log, Progress progress) {
         this.index = index;
         this.publicDir = publicDir;
         this.log = log;
+        this.progress = progress;
     }
+
+    private final Progress progress;
 
     private ScheduledExecutorService own;
 
@@ -108,7 +116,7 @@ public final class Indexer implements AutoCloseable {
                     seen = now; // only the timestamp was re-signed
                     return;
                 }
-                SearchIndex.Update u = index.update(catalog, Progress.NONE);
+                SearchIndex.Update u = index.update(catalog, progress);
                 last = u;
                 seen = now;
                 lastError = null;

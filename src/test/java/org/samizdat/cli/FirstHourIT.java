@@ -79,6 +79,7 @@ class FirstHourIT {
             }
             assertTrue(slow.requests().stream().anyMatch(r -> r.startsWith("/targets/")), "the sync never reached documents");
             String out = mirror.stop();
+            assertFalse(out.contains("\r"), "no progress drawn when the output is not a terminal: " + out);
             assertTrue(out.contains("samizdat: interrupted.") && out.toLowerCase(java.util.Locale.ROOT).contains("run the same command again to resume"), out);
         }
     }
