@@ -33,8 +33,9 @@ final class PublishCommand implements Callable<Integer> {
             System.out.println("Release " + r.id() + " was already published by an interrupted run; its staging is now cleared.");
             return Main.OK;
         }
-        System.out.printf("Published release %s: %,d document(s), snapshot version %d, %d role file(s), "
-                        + "%,d bytes of metadata, in %.1f s.%n", r.id(), r.documents(), r.snapshotVersion(), r.roleFiles(),
+        System.out.printf("Published release %s: %s, snapshot version %d, %d role file(s), "
+                        + "%,d bytes of metadata, in %.1f s.%n", r.id(), org.samizdat.repo.ReleaseInfo.documents(r.documents(), 1, ""),
+                r.snapshotVersion(), r.roleFiles(),
                 r.metadataBytes(), (System.nanoTime() - start) / 1e9);
         return Main.OK;
     }
