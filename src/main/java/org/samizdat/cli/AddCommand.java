@@ -51,7 +51,8 @@ final class AddCommand implements Callable<Integer> {
             return Main.USAGE;
         }
         Staging staging = new Staging(dir.stagingDir());
-        List<StagedDocument> staged = staging.add(found.items(), TerminalProgress.onStderr());
+        List<StagedDocument> staged = Interruption.sayingOnStop("Nothing was staged (a batch is staged all at once,"
+                + " at its end); run the same add again.", () -> staging.add(found.items(), TerminalProgress.onStderr()));
         long bytes = staged.stream().mapToLong(StagedDocument::length).sum();
         System.out.printf("Staged %,d document(s), %,d bytes%s. %,d now wait for the next release.%n", staged.size(), bytes,
                 found.skippedHidden() > 0 ? " (" + found.skippedHidden() + " hidden file(s) skipped)" : "",

@@ -46,7 +46,8 @@ final class CorpusCommand implements Callable<Integer> {
             return Main.USAGE;
         }
         Files.createDirectories(directory);
-        List<Corpus.Document> written = Corpus.write(directory, docs, seed, releases, TerminalProgress.onStderr());
+        List<Corpus.Document> written = Interruption.sayingOnStop(directory + " holds part of the corpus: remove it and"
+                + " run the same command again.", () -> Corpus.write(directory, docs, seed, releases, TerminalProgress.onStderr()));
         long[] sizes = written.stream().mapToLong(Corpus.Document::bytes).sorted().toArray();
         long total = 0;
         for (long s : sizes) {

@@ -107,12 +107,10 @@ final class MirrorCommand implements Callable<Integer> {
         if (once || !hasVersion) {
             // --once, or a first copy: sync in the foreground, with progress on a terminal
             MirrorSync first = new MirrorSync(pub, up, t, Clock.systemUTC(), parallel, TerminalProgress.onStderr());
-            Thread interrupted = new Thread(() -> System.err.println("\nsamizdat: interrupted. " + (hasVersion
-                    ? "The previous version is still served; run the same command again to resume."
-                    : "Run the same command again to resume: documents already fetched and verified are kept.")));
-            Runtime.getRuntime().addShutdownHook(interrupted);
+            String resume = hasVersion ? "The previous version is still served; run the same command again to resume."
+                    : "Run the same command again to resume: documents already fetched and verified are kept.";
             try {
-                MirrorSync.Result r = first.sync();
+                MirrorSync.Result r = Interruption.sayingOnStop(resume, first::sync);
                 System.out.printf(r.changed() ? "Synced version %d (snapshot %d) from %s: %s, %,d bytes.%n"
                         : "Up to date at version %d (snapshot %d) with %s.%n",
                         r.timestampVersion(), r.snapshotVersion(), up.url(), r.newDocuments(), r.bytes());
@@ -122,12 +120,6 @@ final class MirrorCommand implements Callable<Integer> {
                     deleteTree(created); // the first contact failed: nothing of this run stays
                 }
                 return exitCode(e);
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(interrupted);
-                } catch (IllegalStateException shuttingDown) {
-                    // Ctrl-C: the hook is saying so
-                }
             }
             if (once) {
                 return Main.OK;

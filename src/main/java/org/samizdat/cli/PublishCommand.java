@@ -28,7 +28,8 @@ final class PublishCommand implements Callable<Integer> {
         ArchiveDir dir = new ArchiveDir(archive).requireArchive();
         Publisher publisher = passphrase.publisher(dir, TerminalProgress.onStderr());
         long start = System.nanoTime();
-        Publisher.Release r = publisher.publish(title);
+        Publisher.Release r = Interruption.sayingOnStop("Readers and mirrors still see the previous version, whole;"
+                + " run samizdat publish " + archive + " again to complete the same release.", () -> publisher.publish(title));
         if (r.finishedEarlier()) {
             System.out.println("Release " + r.id() + " was already published by an interrupted run; its staging is now cleared.");
             return Main.OK;

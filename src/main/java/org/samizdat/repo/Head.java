@@ -69,6 +69,6 @@ public final class Head {
     }
 
     static byte[] read(FileStore store, String file) throws IOException, TufException {
-        return store.get(META + file).orElseThrow(() -> new TufException(file, "file present", "missing"));
+        return store.get(META + file).orElseThrow(() -> new TufException(file, TufException.MISSING, "missing"));
     }
 }

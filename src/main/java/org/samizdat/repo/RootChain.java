@@ -18,7 +18,7 @@ public final class RootChain {
      */
     public static TrustedSet trusted(FileStore store, Instant now, boolean acceptExpired) throws IOException, TufException {
         byte[] first = store.get(Head.META + "1.root.json").orElseThrow(() -> new TufException("1.root.json",
-                "file present", "missing: no complete version of an archive here yet"));
+                TufException.MISSING, "missing: no complete version of an archive here yet"));
         TrustedSet trusted = new TrustedSet(first, now, acceptExpired);
         trusted.followRoots((file, max) -> store.get(Head.META + file), ClientLimits.DEFAULT, (file, bytes) -> { });
         return trusted;

@@ -99,7 +99,7 @@ public final class TufClient {
             }
         }
         byte[] bytes = remote.get("/timestamp.json", limits.timestampMax())
-                .orElseThrow(() -> new TufException("timestamp.json", "file present", remote.url() + " has no timestamp.json"));
+                .orElseThrow(() -> new TufException("timestamp.json", TufException.MISSING, remote.url() + " has no timestamp.json"));
         if (trusted.updateTimestamp(bytes)) {
             state.write("timestamp", bytes); // 5.4.5
         }
@@ -119,7 +119,7 @@ public final class TufClient {
         MetaFile pinned = trusted.timestamp().snapshot();
         String name = remoteName("snapshot", pinned.version());
         byte[] bytes = remote.get("/" + name, ClientLimits.cap(pinned, limits.snapshotMax()))
-                .orElseThrow(() -> new TufException(name, "file present", remote.url() + " has no " + name));
+                .orElseThrow(() -> new TufException(name, TufException.MISSING, remote.url() + " has no " + name));
         trusted.updateSnapshot(name, bytes, false);
         state.write("snapshot", bytes); // 5.5.7
     }
@@ -144,7 +144,7 @@ public final class TufClient {
         }
         String name = remoteName(role, pinned.version());
         byte[] bytes = remote.get("/" + name, ClientLimits.cap(pinned, limits.targetsMax()))
-                .orElseThrow(() -> new TufException(name, "file present", remote.url() + " has no " + name));
+                .orElseThrow(() -> new TufException(name, TufException.MISSING, remote.url() + " has no " + name));
         Targets t = trusted.updateTargets(name, bytes, role, delegator);
         state.write(role, bytes); // 5.6.6
         return t;

@@ -59,7 +59,7 @@ public final class Upstream implements Remote {
     public Upstream(String url, Duration timeout, int busyRetries, Sleeper sleeper) {
         this.busyRetries = busyRetries;
         this.sleeper = sleeper;
-        String u = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        String u = url.replaceAll("/+$", ""); // one form, so no path is built with a doubled slash
         if (!u.startsWith("http://") && !u.startsWith("https://")) {
             throw new IllegalArgumentException("upstream must be an http:// or https:// URL, not " + url);
         }

@@ -88,7 +88,7 @@ public final class RoleWalk {
             try {
                 Optional<byte[]> read = source.read(file, ClientLimits.cap(pinned, limits.targetsMax()));
                 if (read.isEmpty()) {
-                    throw new TufException(file, "file present", "missing");
+                    throw new TufException(file, TufException.MISSING, "missing, though the snapshot lists it");
                 }
                 bytes = read.get();
                 t = trusted.verifyTargets(file, bytes, v.role(), v.keys(), v.keyMap());

@@ -5,8 +5,11 @@ public final class TufException extends Exception {
     private final String file;
     private final String rule;
 
+    /** The rule of a file that is simply not there: said in words, with no rule tag. */
+    public static final String MISSING = "file present";
+
     public TufException(String file, String rule, String detail) {
-        super(file + ": " + detail + " [" + rule + "]");
+        super(file + ": " + detail + (rule.equals(MISSING) ? "" : " [" + rule + "]"));
         this.file = file;
         this.rule = rule;
     }

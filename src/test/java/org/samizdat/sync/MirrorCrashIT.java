@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Random;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,8 @@ class MirrorCrashIT {
                 Checker.Report done = check(mirror);
                 assertTrue(done.ok(), done.problems().toString());
                 assertEquals(expected, done.targets());
+                assertEquals(List.of(), new FileStore(mirror.resolve("public")).strayTemps(),
+                        "the next run cleaned the temporary files of the killed one");
                 System.out.printf("mirror crash round %d: killed at %d ms (%s), resumed in %d ms%n", round, delay,
                         p.exitValue() == 0 ? "after it finished" : "mid-run", (System.nanoTime() - t0) / 1_000_000 - delay);
             }
