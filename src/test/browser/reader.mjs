@@ -68,15 +68,15 @@ try {
   await page.goto(base + '/search?q=the');
   await page.screenshot({ path: `${outDir}/search-phone.png`, fullPage: true });
   phone.searchOverflow = await overflow();
-  phone.searchBoxWidth = (await page.locator('form.search input[type=search]').boundingBox()).width;
+  phone.searchBoxWidth = Math.round((await page.locator('form.search input[type=search]').boundingBox()).width);
   phone.sideFacetsVisible = await page.locator('aside.facets-side').isVisible();
   const folded = page.locator('details.facets-folded > summary');
-  phone.foldedFacetsTop = (await folded.boundingBox()).y;
-  phone.firstHitTop = (await page.locator('li.hit').first().boundingBox()).y;
+  phone.foldedFacetsTop = Math.round((await folded.boundingBox()).y);
+  phone.firstHitTop = Math.round((await page.locator('li.hit').first().boundingBox()).y);
   await folded.click();
   phone.unfoldedFacetLinks = await page.locator('details.facets-folded a.facet').count();
-  const docHref = await page.locator('a.title').first().getAttribute('href');
-  await page.goto(base + docHref);
+  // the document the desktop walk opened: a cable with its metadata fields (origin, tags, classification)
+  await page.goto(base + runs[0].docUrl);
   await page.screenshot({ path: `${outDir}/document-phone.png`, fullPage: true });
   phone.docOverflow = await overflow();
   // how many lines each metadata label takes: one, unless a word was broken

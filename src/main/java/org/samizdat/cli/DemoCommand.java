@@ -61,6 +61,36 @@ final class DemoCommand implements Callable<Integer> {
         boolean temporary = dir == null;
         System.out.println("samizdat demo: its files are in " + root
                 + (temporary ? " (removed when it stops; --dir DIR keeps them)" : ""));
+        List<AutoCloseable> closing = java.util.Collections.synchronizedList(new ArrayList<>());
+        ScheduledExecutorService executor = Executors.newScheduledThreadPool(4);
+        // registered before anything is made, so a stop at any moment closes and removes what exists
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            executor.shutdownNow();
+            for (AutoCloseable c : List.copyOf(closing)) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // stopping anyway
+                }
+            }
+            try {
+                executor.awaitTermination(10, TimeUnit.SECONDS); // no sync still writing into what is removed
+            } catch (InterruptedException stopping) {
+                Thread.currentThread().interrupt();
+            }
+            if (temporary) {
+                try (var walk = Files.walk(root)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                    System.out.println("removed " + root);
+                } catch (java.io.IOException e) {
+                    System.err.println("samizdat: could not remove " + root + ": " + e.getMessage());
+                }
+            }
+            done.countDown();
+        }));
         ArchiveDir archive = new ArchiveDir(root.resolve("archive"));
         Publisher publisher = new Publisher(archive, new Keyring(archive.keysDir(), null), Lifetimes.DEFAULT,
                 Clock.systemUTC(), Progress.NONE);
@@ -74,8 +104,6 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.printf("sample archive ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
-        List<AutoCloseable> closing = new ArrayList<>();
-        ScheduledExecutorService executor = Executors.newScheduledThreadPool(4);
         Downstreams originDownstreams = new Downstreams(Clock.systemUTC(), line -> System.out.println("origin: " + line));
         originDownstreams.start(executor);
         originDownstreams.watch(archive.publicDir().resolve("metadata/timestamp.json"), executor);
@@ -152,28 +180,6 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("a new release is published every " + every + " s; Ctrl-C stops everything.");
         System.out.println();
 
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            executor.shutdownNow();
-            for (AutoCloseable c : closing) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // stopping anyway
-                }
-            }
-            if (temporary) {
-                try (var walk = Files.walk(root)) {
-                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                    System.out.println("removed " + root);
-                } catch (java.io.IOException e) {
-                    System.err.println("samizdat: could not remove " + root + ": " + e.getMessage());
-                }
-            }
-            done.countDown();
-        }));
         int round = 0;
         while (rounds == 0 || round < rounds) {
             if (done.await(every, TimeUnit.SECONDS)) {

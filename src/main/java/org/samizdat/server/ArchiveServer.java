@@ -63,6 +63,10 @@ public final class ArchiveServer implements AutoCloseable {
                          ReaderSources reader) {
         this.downstreams = downstreams;
         this.pages = new ReaderPages(config, status, reader);
+        if (downstreams != null) {
+            io.micrometer.core.instrument.Gauge.builder("samizdat_downstreams", downstreams, d -> d.list().size())
+                    .description("nodes this one notifies of new versions (registered in the last hour)").register(metrics);
+        }
         if (reader.indexer() != null) {
             var index = reader.indexer().index();
             io.micrometer.core.instrument.Gauge.builder("samizdat_search_documents", () -> counts(index).documents())

@@ -475,7 +475,18 @@ public final class PeerBench {
             for (int port : ports) {
                 awaitFirstSync(port, 300);
             }
-            Thread.sleep(2000); // each has subscribed to its upstream's notifications
+            // each has subscribed to its upstream's notifications: the origin and every mirror but the last notify one node
+            List<String> upstreams = new ArrayList<>(List.of("http://127.0.0.1:" + originPort));
+            ports.subList(0, ports.size() - 1).forEach(p -> upstreams.add("http://127.0.0.1:" + p));
+            for (String up : upstreams) {
+                long until = System.nanoTime() + 60_000_000_000L;
+                while (downstreams(up) < 1) {
+                    if (System.nanoTime() > until) {
+                        throw new IllegalStateException(up + " has no downstream registered after 60 s");
+                    }
+                    Thread.sleep(20);
+                }
+            }
             egress.reset();
             Map<String, Long> before = listing(archive().resolve("public/metadata"));
             long targetsBefore = tree(archive().resolve("public/targets"));
@@ -496,8 +507,16 @@ public final class PeerBench {
                 }
                 arrivals.add((System.nanoTime() - published) / 1e9);
             }
-            Thread.sleep(1000); // anything still in flight from the origin is counted
+            // anything still in flight from the origin is counted: wait until the relay has been quiet for 500 ms
             long out = egress.fromServer();
+            for (long quietSince = System.nanoTime(); System.nanoTime() - quietSince < 500_000_000L; ) {
+                Thread.sleep(50);
+                long now = egress.fromServer();
+                if (now != out) {
+                    out = now;
+                    quietSince = System.nanoTime();
+                }
+            }
             report.put("chain_arrival_seconds", arrivals.stream().map(a -> Report.fixed(a, 3)).toList());
             report.put("chain_publish_seconds", publish.seconds());
             report.put("chain_release_bytes", releaseBytes);
@@ -567,6 +586,20 @@ public final class PeerBench {
             Thread.sleep(100);
         }
         throw new IllegalStateException("the mirror on port " + port + " did not finish a first sync in " + seconds + " s");
+    }
+
+    /** How many nodes {@code base} notifies, from its /metrics. */
+    private long downstreams(String base) throws Exception {
+        HttpResponse<byte[]> r = get(base + "/metrics");
+        if (r.statusCode() != 200) {
+            return -1;
+        }
+        for (String line : new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            if (line.startsWith("samizdat_downstreams ")) {
+                return (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+            }
+        }
+        return -1;
     }
 
     private long version(String base) throws Exception {

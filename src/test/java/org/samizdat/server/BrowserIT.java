@@ -57,7 +57,9 @@ class BrowserIT {
             assertTrue(((Number) phone.get("foldedFacetsTop")).doubleValue() < ((Number) phone.get("firstHitTop")).doubleValue(),
                     "the facets are reached before the results on a phone: " + phone);
             assertTrue(((Number) phone.get("unfoldedFacetLinks")).intValue() > 0, "unfolded, the facets are there");
-            for (Object label : (List<?>) phone.get("labelLines")) {
+            List<?> labels = (List<?>) phone.get("labelLines");
+            assertTrue(labels.size() >= 5, "the document shows its metadata fields: " + labels);
+            for (Object label : labels) {
                 assertEquals(1L, ((Number) ((Map<?, ?>) label).get("lines")).longValue(), "a metadata label broke: " + label);
             }
             assertEquals(0L, ((Number) phone.get("emptyListItems")).longValue(), "an empty result is not a numbered item");
