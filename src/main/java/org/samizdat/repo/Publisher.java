@@ -102,16 +102,12 @@ public final class Publisher {
                 new Delegation(new RoleKeys(MIRRORS_ROLE, List.of(mirrorsKey.keyid()), 1), true, List.of("mirrors/*"), null),
                 new Delegation(new RoleKeys(RELEASES_ROLE, List.of(releasesKey.keyid()), 1), true, releasePatterns, null));
         Targets targets = new Targets(1, now.plus(lifetimes.targets()), Map.of(), delegationKeys, delegations, null);
-        write(pub, Metadata.sign("1.targets.json", targets.toSigned(), List.of(keys.get("targets"))));
-        Targets mirrors = emptyTargets(1, now.plus(lifetimes.releases()));
-        write(pub, Metadata.sign("1.mirrors.json", mirrors.toSigned(), List.of(mirrorsKey)));
-        Targets releases = emptyTargets(1, now.plus(lifetimes.releases()));
-        write(pub, Metadata.sign("1.releases.json", releases.toSigned(), List.of(releasesKey)));
-
         Map<String, MetaFile> meta = new TreeMap<>();
-        meta.put("targets.json", MetaFile.ofVersion(1));
-        meta.put("mirrors.json", MetaFile.ofVersion(1));
-        meta.put("releases.json", MetaFile.ofVersion(1));
+        meta.put("targets.json", writeRole(pub, Metadata.sign("1.targets.json", targets.toSigned(), List.of(keys.get("targets"))), 1));
+        Targets mirrors = emptyTargets(1, now.plus(lifetimes.releases()));
+        meta.put("mirrors.json", writeRole(pub, Metadata.sign("1.mirrors.json", mirrors.toSigned(), List.of(mirrorsKey)), 1));
+        Targets releases = emptyTargets(1, now.plus(lifetimes.releases()));
+        meta.put("releases.json", writeRole(pub, Metadata.sign("1.releases.json", releases.toSigned(), List.of(releasesKey)), 1));
         writeSnapshotAndTimestamp(pub, new Snapshot(1, now.plus(lifetimes.snapshot()), meta), 0,
                 keys.get("snapshot"), keys.get("timestamp"), now);
         Files.createDirectories(pub.path("targets").getParent().resolve("targets"));
@@ -189,9 +185,11 @@ public final class Publisher {
         Map<String, MetaFile> meta = new TreeMap<>(head.snapshot().meta());
         long bytes = 0;
         int roleFiles = 0;
+        MetaFile releaseRole;
         if (files.size() <= BIN_THRESHOLD) {
-            bytes += write(pub, Metadata.sign("1." + batch.id() + ".json",
-                    new Targets(1, roleExpiry, files, Map.of(), List.of(), null).toSigned(), List.of(releasesKey)));
+            releaseRole = writeRole(pub, Metadata.sign("1." + batch.id() + ".json",
+                    new Targets(1, roleExpiry, files, Map.of(), List.of(), null).toSigned(), List.of(releasesKey)), 1);
+            bytes += releaseRole.length();
             roleFiles++;
         } else {
             SuccinctRoles bins = new SuccinctRoles(List.of(releasesKey.keyid()), 1, bitLength(files.size()),
@@ -204,18 +202,20 @@ public final class Publisher {
             long done = 0;
             for (Map.Entry<String, Map<String, TargetFile>> e : byBin.entrySet()) {
                 // TAP 15: every bin exists and is listed, even when empty
-                bytes += write(pub, Metadata.sign("1." + e.getKey() + ".json",
-                        new Targets(1, roleExpiry, e.getValue(), Map.of(), List.of(), null).toSigned(), List.of(releasesKey)));
-                meta.put(e.getKey() + ".json", MetaFile.ofVersion(1));
+                MetaFile bin = writeRole(pub, Metadata.sign("1." + e.getKey() + ".json",
+                        new Targets(1, roleExpiry, e.getValue(), Map.of(), List.of(), null).toSigned(), List.of(releasesKey)), 1);
+                bytes += bin.length();
+                meta.put(e.getKey() + ".json", bin);
                 roleFiles++;
                 progress.update("signing bins", ++done, byBin.size());
             }
-            bytes += write(pub, Metadata.sign("1." + batch.id() + ".json",
+            releaseRole = writeRole(pub, Metadata.sign("1." + batch.id() + ".json",
                     new Targets(1, roleExpiry, Map.of(), Map.of(releasesKey.keyid(), releasesKey.key()), List.of(), bins)
-                            .toSigned(), List.of(releasesKey)));
+                            .toSigned(), List.of(releasesKey)), 1);
+            bytes += releaseRole.length();
             roleFiles++;
         }
-        meta.put(batch.id() + ".json", MetaFile.ofVersion(1));
+        meta.put(batch.id() + ".json", releaseRole);
 
         // 3. releases delegates the new release's prefix to its role
         Set<Integer> depths = new TreeSet<>();
@@ -229,10 +229,11 @@ public final class Publisher {
         long releasesVersion = releases.version() + 1;
         Targets newReleases = new Targets(releasesVersion, roleExpiry, Map.of(),
                 Map.of(releasesKey.keyid(), releasesKey.key()), delegations, null);
-        bytes += write(pub, Metadata.sign(releasesVersion + "." + RELEASES_ROLE + ".json", newReleases.toSigned(),
-                List.of(releasesKey)));
+        MetaFile releasesPin = writeRole(pub, Metadata.sign(releasesVersion + "." + RELEASES_ROLE + ".json",
+                newReleases.toSigned(), List.of(releasesKey)), releasesVersion);
+        bytes += releasesPin.length();
         roleFiles++;
-        meta.put(RELEASES_ROLE + ".json", MetaFile.ofVersion(releasesVersion));
+        meta.put(RELEASES_ROLE + ".json", releasesPin);
 
         // 4. snapshot, 5. timestamp last
         long snapVersion = head.snapshot().version() + 1;
@@ -348,8 +349,8 @@ public final class Publisher {
             Map<String, Object> signed = new LinkedHashMap<>(m.signed());
             signed.put("version", v + 1);
             signed.put("expires", org.samizdat.tuf.TufTime.format(now.plus(lifetime)));
-            write(pub, Metadata.sign((v + 1) + "." + role + ".json", signed, List.of(keyring.load(keyRole))));
-            meta.put(name, MetaFile.ofVersion(v + 1));
+            meta.put(name, writeRole(pub, Metadata.sign((v + 1) + "." + role + ".json", signed, List.of(keyring.load(keyRole))),
+                    v + 1));
             snapshotChanged = true;
             renewed.add(role + " (version " + (v + 1) + ")");
         }
@@ -386,6 +387,16 @@ public final class Publisher {
         written += write(pub, Metadata.sign("timestamp.json", ts.toSigned(), List.of(timestampKey)));
         State.record(dir, ts.version(), snap.version());
         return written;
+    }
+
+    /**
+     * Writes a targets role and returns what the snapshot pins of it: its version, length and
+     * sha256, so no upstream can pad or alter a role file that mirrors copy (docs/FORMAT.md 4).
+     */
+    private static MetaFile writeRole(FileStore store, Metadata m, long version) throws IOException {
+        byte[] bytes = m.toBytes();
+        store.put(Head.META + m.file(), bytes);
+        return MetaFile.of(version, bytes.length, Sha256.hex(bytes));
     }
 
     private static long write(FileStore store, Metadata m) throws IOException {

@@ -405,6 +405,20 @@ class HostileMirrorIT {
         refused(HostileMirror.Attack.replace(Map.of("/metadata/timestamp.json", bom)), "metadata format");
     }
 
+    /**
+     * An upstream that pads a role file (whitespace after the JSON: the signature still verifies)
+     * is refused, because the snapshot pins every role's length and sha256; before it did, every
+     * mirror stored and passed on the bloat.
+     */
+    @Test
+    void aPaddedRoleFileIsRefusedByItsPinnedLengthAndHash() throws Exception {
+        byte[] role = meta("1.r0002.json");
+        byte[] padded = java.util.Arrays.copyOf(role, role.length + 4096);
+        java.util.Arrays.fill(padded, role.length, padded.length, (byte) ' ');
+        Metadata.parse("1.r0002.json", padded, "targets"); // still well-formed, still signed
+        refused(HostileMirror.Attack.replace(Map.of("/metadata/1.r0002.json", padded)), "length matches parent", "hash matches parent");
+    }
+
     @Test
     void oversizedMetadataHitsTheSizeCap() throws Exception {
         Map<String, Object> ts = signedOf(meta("timestamp.json"));
@@ -493,6 +507,27 @@ class HostileMirrorIT {
         }
         Checker.Report report = new Checker(copy, new State(0, 0), null, Instant.now(), false, Progress.NONE).check();
         assertTrue(report.problems().stream().anyMatch(p -> p.endsWith(words)), report.problems().toString());
+    }
+
+    /**
+     * A release role signed with the online key that delegates to 2^32 hash bins: the mirror
+     * refuses it at once, before listing a single bin name (it used to enumerate them all, run out
+     * of memory, and do so again at every poll).
+     */
+    @Test
+    void aSuccinctDelegationToBillionsOfBinsIsRefusedBeforeItsBinsAreListed() throws Exception {
+        SigningKey k = origin.key("releases");
+        Map<String, Object> succinct = new LinkedHashMap<>(Map.of("bit_length", 32L, "keyids", List.of(k.keyid()),
+                "threshold", 1L, "name_prefix", "r0002-bin"));
+        Map<String, Object> delegations = new LinkedHashMap<>(Map.of(
+                "keys", new LinkedHashMap<>(Map.of(k.keyid(), k.key().toJson())), "succinct_roles", succinct));
+        HostileMirror.Attack attack = HostileMirror.Attack.replace(forgedRelease(role -> {
+            role.put("targets", new LinkedHashMap<>());
+            role.put("delegations", delegations);
+        }));
+        long start = System.nanoTime();
+        refusedFetching(attack, Clock.systemUTC(), null, "role bound");
+        assertTrue(System.nanoTime() - start < 60_000_000_000L, "refused without enumerating the bins");
     }
 
     @Test
