@@ -126,6 +126,13 @@ public final class TufClient {
 
     /** Spec 5.6 for one targets role: the stored copy when the snapshot still lists it, else the remote's. */
     private Targets loadTargets(String role, String delegator) throws IOException, TufException, SyncException {
+        // The trusted state keeps each role as <name>.json: a delegated "Root" or "SNAPSHOT" would be
+        // stored over a top-level role's file on a case-insensitive file system.
+        if (!delegator.equals("root") && List.of("root", "timestamp", "snapshot", "targets")
+                .contains(role.toLowerCase(java.util.Locale.ROOT))) {
+            throw new TufException(role + ".json", "role name", "a delegated role may not be named like a top-level"
+                    + " role, in any case");
+        }
         Targets have = trusted.targets(role);
         if (have != null) {
             return have;

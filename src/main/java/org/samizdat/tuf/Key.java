@@ -39,6 +39,29 @@ public record Key(String keytype, String scheme, String publicHex) {
     }
 
     /** Whether {@code sigHex} is this key's valid signature over {@code message}; unknown schemes never verify. */
+    /** The X.509 SubjectPublicKeyInfo prefix of an Ed25519 key: what a raw 32-byte key is wrapped in. */
+    private static final String ED25519_SPKI_PREFIX = "302a300506032b6570032100";
+
+    /**
+     * The key itself, whatever its encoding or type name: the DER of its SubjectPublicKeyInfo in
+     * hex (an Ed25519 key given as raw hex is wrapped as one). A key listed twice, once in hex and
+     * once in PEM, or once as "ecdsa" and once by its scheme's name, has one material, so it counts
+     * once toward a threshold (spec: a threshold counts keys, not keyids or encodings).
+     */
+    public String material() {
+        try {
+            if (publicHex.startsWith("-----BEGIN")) {
+                return Hex.encode(SigningScheme.pem(publicHex));
+            }
+            if (Hex.isLowerHex(publicHex, 64)) {
+                return ED25519_SPKI_PREFIX + publicHex;
+            }
+        } catch (IllegalArgumentException malformed) {
+            // a malformed key never verifies; it counts as itself
+        }
+        return keytype + "/" + scheme + "/" + publicHex;
+    }
+
     public boolean verifies(byte[] message, String sigHex) {
         return SigningScheme.of(keytype, scheme).map(s -> s.verify(publicHex, message, sigHex)).orElse(false);
     }

@@ -138,20 +138,20 @@ public final class Metadata {
     }
 
     /**
-     * The number of distinct authorised keys with a valid signature. A key listed under two keyids
-     * still counts once (spec: a threshold counts keys, not keyids).
+     * The number of distinct authorised keys with a valid signature. A key listed under two keyids,
+     * or in two encodings ({@link Key#material}), still counts once (spec: a threshold counts keys).
      */
     public int countValid(RoleKeys role, Map<String, Key> keys) {
         byte[] canonical = CanonicalJson.encode(signed);
-        Set<Key> counted = new HashSet<>();
+        Set<String> counted = new HashSet<>();
         for (Map<String, Object> s : signatures) {
             String keyid = (String) s.get("keyid");
             Key key = keys.get(keyid);
-            if (key == null || !role.keyids().contains(keyid) || counted.contains(key)) {
+            if (key == null || !role.keyids().contains(keyid) || counted.contains(key.material())) {
                 continue;
             }
             if (key.verifies(canonical, (String) s.get("sig"))) {
-                counted.add(key);
+                counted.add(key.material());
             }
         }
         return counted.size();

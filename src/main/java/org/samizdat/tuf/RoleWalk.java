@@ -59,6 +59,8 @@ public final class RoleWalk {
         }
         String snapFile = snap.version() + ".snapshot.json";
         Set<String> visited = new HashSet<>();
+        // Names as a case-insensitive file system sees them: "Snapshot" would be stored over "snapshot".
+        Set<String> folded = new HashSet<>(List.of("root", "timestamp", "snapshot"));
         Deque<Visit> queue = new ArrayDeque<>();
         queue.add(new Visit("targets", trusted.root().role("targets"), trusted.root().keys(), List.of(), null));
         while (!queue.isEmpty()) {
@@ -75,6 +77,12 @@ public final class RoleWalk {
             if (!ROLE_NAME.matcher(v.role()).matches()) {
                 visitor.problem(new TufException(snapFile, "role name", "the delegations name a role \""
                         + v.role().replace("\0", "\\0") + "\", which is not a plain file name"));
+                continue;
+            }
+            if (!folded.add(v.role().toLowerCase(java.util.Locale.ROOT))) {
+                visitor.problem(new TufException(snapFile, "role name", "the delegations name a role \"" + v.role()
+                        + "\" that differs only in case from another role; on a case-insensitive file system both"
+                        + " would be one file"));
                 continue;
             }
             MetaFile pinned = snap.meta().get(v.role() + ".json");

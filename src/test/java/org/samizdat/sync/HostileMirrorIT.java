@@ -530,6 +530,23 @@ class HostileMirrorIT {
         assertTrue(System.nanoTime() - start < 60_000_000_000L, "refused without enumerating the bins");
     }
 
+    /** A delegated role named like a top-level role in another case would be stored over it on a case-insensitive disk. */
+    @Test
+    void aDelegatedRoleNamedLikeATopLevelRoleInAnotherCaseIsRefused() throws Exception {
+        SigningKey k = origin.key("releases");
+        Map<String, Object> shadow = new LinkedHashMap<>(Map.of("name", "Snapshot", "keyids", List.of(k.keyid()),
+                "threshold", 1L, "terminating", true, "paths", List.of("r0002/*")));
+        Map<String, Object> delegations = new LinkedHashMap<>(Map.of(
+                "keys", new LinkedHashMap<>(Map.of(k.keyid(), k.key().toJson())), "roles", List.of(shadow)));
+        HostileMirror.Attack attack = HostileMirror.Attack.replace(forgedRelease(role -> role.put("delegations", delegations)));
+        refusedFetching(attack, Clock.systemUTC(), null, "role name");
+        try (HostileMirror hostile = new HostileMirror(origin.publicDir(), attack)) {
+            SyncException e = assertThrows(SyncException.class, () -> fetcher(false, new ArrayList<>())
+                    .fetch("r0002/none.txt", List.of(hostile.url()), tmp.resolve("out")));
+            assertNames(e, hostile, "role name");
+        }
+    }
+
     @Test
     void aHostileDelegatedRoleNameIsRefused() throws Exception {
         SigningKey k = origin.key("releases");

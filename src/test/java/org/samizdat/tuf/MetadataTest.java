@@ -37,6 +37,29 @@ class MetadataTest {
     }
 
     @Test
+    void aKeyListedTwiceInTwoEncodingsCountsOnceTowardAThreshold() throws Exception {
+        SigningKey a = SigningKey.generate();
+        // the same Ed25519 key as PEM (SubjectPublicKeyInfo) under a second keyid
+        byte[] spki = java.util.HexFormat.of().parseHex("302a300506032b6570032100" + a.key().publicHex());
+        Key pem = new Key("ed25519", "ed25519", "-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getEncoder().encodeToString(spki) + "\n-----END PUBLIC KEY-----\n");
+        assertTrue(!pem.keyid().equals(a.keyid()) && pem.material().equals(a.key().material()));
+        Map<String, Object> signed = new Timestamp(1, EXPIRES, MetaFile.ofVersion(1)).toSigned();
+        String sig = a.signHex(org.samizdat.archive.CanonicalJson.encode(signed));
+        Map<String, Object> top = new LinkedHashMap<>();
+        top.put("signatures", List.of(Map.of("keyid", a.keyid(), "sig", sig), Map.of("keyid", pem.keyid(), "sig", sig)));
+        top.put("signed", signed);
+        Metadata m = Metadata.parse("timestamp.json", org.samizdat.archive.Json.write(top), "timestamp");
+        Map<String, Key> both = new LinkedHashMap<>(keys(a));
+        both.put(pem.keyid(), pem);
+        RoleKeys two = new RoleKeys("timestamp", List.of(a.keyid(), pem.keyid()), 2);
+        assertTrue(pem.verifies(org.samizdat.archive.CanonicalJson.encode(signed), sig), "the PEM form is the same key");
+        assertEquals(1, m.countValid(two, both), "one key, however many encodings");
+        TufException e = assertThrows(TufException.class, () -> m.verifyThreshold(two, both));
+        assertEquals("signature threshold", e.rule());
+    }
+
+    @Test
     void aFileWhereOneKeySignsTwiceIsRejected() throws TufException {
         SigningKey a = SigningKey.generate();
         Metadata m = Metadata.sign("timestamp.json", new Timestamp(1, EXPIRES, MetaFile.ofVersion(1)).toSigned(), List.of(a, a));
