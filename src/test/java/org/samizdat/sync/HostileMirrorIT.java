@@ -416,7 +416,9 @@ class HostileMirrorIT {
         byte[] padded = java.util.Arrays.copyOf(role, role.length + 4096);
         java.util.Arrays.fill(padded, role.length, padded.length, (byte) ' ');
         Metadata.parse("1.r0002.json", padded, "targets"); // still well-formed, still signed
-        refused(HostileMirror.Attack.replace(Map.of("/metadata/1.r0002.json", padded)), "length matches parent", "hash matches parent");
+        // refused at the pinned length already while downloading (size cap), or by the pin once read
+        refused(HostileMirror.Attack.replace(Map.of("/metadata/1.r0002.json", padded)), "size cap", "length matches parent",
+                "hash matches parent");
     }
 
     @Test
@@ -530,15 +532,20 @@ class HostileMirrorIT {
         assertTrue(System.nanoTime() - start < 60_000_000_000L, "refused without enumerating the bins");
     }
 
+    /** A release role, signed with the stolen online key, that delegates {@code r0002/*} to a role named {@code name}. */
+    private HostileMirror.Attack releaseDelegatingTo(String name) throws Exception {
+        SigningKey k = origin.key("releases");
+        Map<String, Object> role = new LinkedHashMap<>(Map.of("name", name, "keyids", List.of(k.keyid()),
+                "threshold", 1L, "terminating", true, "paths", List.of("r0002/*")));
+        Map<String, Object> delegations = new LinkedHashMap<>(Map.of(
+                "keys", new LinkedHashMap<>(Map.of(k.keyid(), k.key().toJson())), "roles", List.of(role)));
+        return HostileMirror.Attack.replace(forgedRelease(r -> r.put("delegations", delegations)));
+    }
+
     /** A delegated role named like a top-level role in another case would be stored over it on a case-insensitive disk. */
     @Test
     void aDelegatedRoleNamedLikeATopLevelRoleInAnotherCaseIsRefused() throws Exception {
-        SigningKey k = origin.key("releases");
-        Map<String, Object> shadow = new LinkedHashMap<>(Map.of("name", "Snapshot", "keyids", List.of(k.keyid()),
-                "threshold", 1L, "terminating", true, "paths", List.of("r0002/*")));
-        Map<String, Object> delegations = new LinkedHashMap<>(Map.of(
-                "keys", new LinkedHashMap<>(Map.of(k.keyid(), k.key().toJson())), "roles", List.of(shadow)));
-        HostileMirror.Attack attack = HostileMirror.Attack.replace(forgedRelease(role -> role.put("delegations", delegations)));
+        HostileMirror.Attack attack = releaseDelegatingTo("Snapshot");
         refusedFetching(attack, Clock.systemUTC(), null, "role name");
         try (HostileMirror hostile = new HostileMirror(origin.publicDir(), attack)) {
             SyncException e = assertThrows(SyncException.class, () -> fetcher(false, new ArrayList<>())
@@ -549,12 +556,7 @@ class HostileMirrorIT {
 
     @Test
     void aHostileDelegatedRoleNameIsRefused() throws Exception {
-        SigningKey k = origin.key("releases");
-        Map<String, Object> escape = new LinkedHashMap<>(Map.of("name", "../../escape", "keyids", List.of(k.keyid()),
-                "threshold", 1L, "terminating", true, "paths", List.of("r0002/*")));
-        Map<String, Object> delegations = new LinkedHashMap<>(Map.of(
-                "keys", new LinkedHashMap<>(Map.of(k.keyid(), k.key().toJson())), "roles", List.of(escape)));
-        HostileMirror.Attack attack = HostileMirror.Attack.replace(forgedRelease(role -> role.put("delegations", delegations)));
+        HostileMirror.Attack attack = releaseDelegatingTo("../../escape");
         refusedFetching(attack, Clock.systemUTC(), null, "role name");
         // a reader looking for a document under that role asks for it percent-encoded, and the
         // snapshot (which the attacker did not extend) does not list it
