@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.samizdat.archive.Hex;
@@ -20,6 +21,7 @@ import org.samizdat.archive.Sha256;
 import org.samizdat.archive.TargetPath;
 import org.samizdat.store.FileStore;
 import org.samizdat.tuf.ClientLimits;
+import org.samizdat.tuf.MetaFile;
 import org.samizdat.tuf.Metadata;
 import org.samizdat.tuf.RoleWalk;
 import org.samizdat.tuf.RootFingerprint;
@@ -111,7 +113,13 @@ public final class Checker {
             // The previous snapshot, when present, is the reference the current one must not roll back from (5.5.5).
             String prevFile = (snapVersion - 1) + ".snapshot.json";
             var prev = store.get(Head.META + prevFile);
+            Map<String, MetaFile> previous = Map.of();
             if (prev.isPresent()) {
+                try {
+                    previous = Snapshot.from(Metadata.parse(prevFile, prev.get(), "snapshot")).meta();
+                } catch (TufException unreadable) {
+                    // reported below, when it is admitted as the rollback reference
+                }
                 try {
                     trusted.updateSnapshot(prevFile, prev.get(), true);
                 } catch (TufException e) {
@@ -124,10 +132,12 @@ public final class Checker {
             Snapshot snap = trusted.updateSnapshot(snapFile, Head.read(store, snapFile), false);
 
             List<Work> targets = new ArrayList<>();
+            Map<String, MetaFile> before = previous;
             Set<String> visited = RoleWalk.walk(trusted, (file, max) -> store.get(Head.META + file), ClientLimits.DEFAULT,
                     new RoleWalk.Visitor<RuntimeException>() {
                         @Override
-                        public boolean role(String file, byte[] bytes, Targets role) {
+                        public boolean role(String file, byte[] bytes, Targets role) throws IOException {
+                            keptPublished(store, file, role, before, problems);
                             return true;
                         }
 
@@ -162,6 +172,26 @@ public final class Checker {
         }
         long manifests = verified.stream().filter(w -> ReleaseInfo.isManifest(w.path())).count();
         return new Report(List.copyOf(problems), warnings, snapVersion, roles, counts[0], counts[1], manifests);
+    }
+
+    /** A release the previous snapshot listed must not be rewritten by the current one ({@link PublishedRelease}). */
+    private static void keptPublished(FileStore store, String file, Targets role, Map<String, MetaFile> previous,
+                                      List<String> problems) throws IOException {
+        String name = file.substring(file.indexOf('.') + 1, file.length() - ".json".length());
+        MetaFile had = previous.get(name + ".json");
+        if (!PublishedRelease.applies(name) || had == null || had.version() >= role.version()) {
+            return;
+        }
+        String oldFile = had.version() + "." + name + ".json";
+        var old = store.get(Head.META + oldFile);
+        if (old.isEmpty()) {
+            return;
+        }
+        try {
+            PublishedRelease.checkKept(file, name, Targets.from(Metadata.parse(oldFile, old.get(), "targets")), role);
+        } catch (TufException e) {
+            problems.add(e.getMessage());
+        }
     }
 
     /** A target to verify: where it is listed and what was signed. */

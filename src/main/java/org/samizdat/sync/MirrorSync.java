@@ -18,7 +18,10 @@ import org.samizdat.archive.TargetPath;
 import org.samizdat.work.Parallel;
 import org.samizdat.work.Progress;
 import org.samizdat.store.FileStore;
+import org.samizdat.repo.PublishedRelease;
 import org.samizdat.tuf.ClientLimits;
+import org.samizdat.tuf.MetaFile;
+import org.samizdat.tuf.Metadata;
 import org.samizdat.tuf.RoleWalk;
 import org.samizdat.tuf.RootFingerprint;
 import org.samizdat.tuf.Snapshot;
@@ -106,10 +109,16 @@ public final class MirrorSync {
             }
             Timestamp ts = trusted.timestamp();
             // Spec 5.5, with this mirror's snapshot as the rollback reference
+            Map<String, MetaFile> held = Map.of(); // the roles this mirror serves now, by version
             if (before != null) {
                 String mine = before.snapshot().version() + ".snapshot.json";
                 Optional<byte[]> b = local.get("metadata/" + mine);
                 if (b.isPresent()) {
+                    try {
+                        held = Snapshot.from(Metadata.parse(mine, b.get(), "snapshot")).meta();
+                    } catch (TufException unreadable) {
+                        // then nothing is compared with what this mirror held
+                    }
                     try {
                         trusted.updateSnapshot(mine, b.get(), true);
                     } catch (TufException e) {
@@ -126,7 +135,7 @@ public final class MirrorSync {
             Snapshot snap = trusted.snapshot();
             // Targets and delegations (spec 5.6), then documents (5.7)
             List<Pending> documents = new ArrayList<>();
-            walk(trusted, toWrite, documents);
+            walk(trusted, toWrite, documents, held);
             if (snapBytes != null) {
                 toWrite.put(snapName, snapBytes);
             }
@@ -194,8 +203,8 @@ public final class MirrorSync {
      * Verifies every targets role the snapshot reaches ({@link RoleWalk}), this mirror's own copy
      * of a role first, else the upstream's, and lists the documents of the roles it did not hold.
      */
-    private void walk(TrustedSet trusted, Map<String, byte[]> toWrite, List<Pending> documents)
-            throws SyncException, IOException, TufException {
+    private void walk(TrustedSet trusted, Map<String, byte[]> toWrite, List<Pending> documents,
+                      Map<String, MetaFile> previous) throws SyncException, IOException, TufException {
         Set<String> held = new HashSet<>();
         RoleWalk.walk(trusted, (file, max) -> {
             Optional<byte[]> mine = local.get("metadata/" + file);
@@ -206,10 +215,11 @@ public final class MirrorSync {
             return upstream.get("/metadata/" + file, max);
         }, LIMITS, new RoleWalk.Visitor<SyncException>() {
             @Override
-            public boolean role(String file, byte[] bytes, Targets role) {
+            public boolean role(String file, byte[] bytes, Targets role) throws SyncException, IOException {
                 if (held.contains(file)) {
                     return false; // verified again; its documents arrived with it
                 }
+                keptPublished(file, role, previous);
                 toWrite.put(file, bytes);
                 return true;
             }
@@ -225,6 +235,25 @@ public final class MirrorSync {
                 throw lie(e);
             }
         });
+    }
+
+    /** A newer version of a release this mirror holds must not rewrite it ({@link PublishedRelease}). */
+    private void keptPublished(String file, Targets role, Map<String, MetaFile> previous) throws SyncException, IOException {
+        String name = file.substring(file.indexOf('.') + 1, file.length() - ".json".length());
+        MetaFile had = previous.get(name + ".json");
+        if (!PublishedRelease.applies(name) || had == null || had.version() >= role.version()) {
+            return;
+        }
+        Optional<byte[]> old = local.get("metadata/" + had.version() + "." + name + ".json");
+        if (old.isEmpty()) {
+            return;
+        }
+        try {
+            Targets before = Targets.from(Metadata.parse(had.version() + "." + name + ".json", old.get(), "targets"));
+            PublishedRelease.checkKept(file, name, before, role);
+        } catch (TufException e) {
+            throw lie(e);
+        }
     }
 
     private long downloadAll(List<Pending> documents) throws SyncException, IOException {

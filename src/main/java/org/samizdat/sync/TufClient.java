@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.samizdat.repo.PublishedRelease;
 import org.samizdat.tuf.ClientLimits;
+import org.samizdat.tuf.Metadata;
 import org.samizdat.tuf.Delegation;
 import org.samizdat.tuf.MetaFile;
 import org.samizdat.tuf.Root;
@@ -153,6 +155,18 @@ public final class TufClient {
         byte[] bytes = remote.get("/" + name, ClientLimits.cap(pinned, limits.targetsMax()))
                 .orElseThrow(() -> new TufException(name, TufException.MISSING, remote.url() + " has no " + name));
         Targets t = trusted.updateTargets(name, bytes, role, delegator);
+        if (local.isPresent()) {
+            // a release this client already trusted must not be rewritten by the newer version
+            Targets before;
+            try {
+                before = Targets.from(Metadata.parse(TrustedState.fileName(role), local.get(), "targets"));
+            } catch (TufException unreadable) {
+                before = null;
+            }
+            if (before != null) {
+                PublishedRelease.checkKept(name, role, before, t);
+            }
+        }
         state.write(role, bytes); // 5.6.6
         return t;
     }

@@ -1,6 +1,5 @@
 package org.samizdat.repo;
 
-import org.samizdat.work.Progress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +21,7 @@ import org.samizdat.tuf.Metadata;
 import org.samizdat.tuf.Snapshot;
 import org.samizdat.tuf.Targets;
 import org.samizdat.tuf.Timestamp;
+import org.samizdat.work.Progress;
 
 class CheckerTest {
     @TempDir
@@ -104,6 +104,37 @@ class CheckerTest {
         Checker.Report r = a.check();
         assertProblem(r, "rollback");
         assertTrue(r.problems().get(0).contains("lists releases.json version 2, older than the trusted 3"), r.problems().toString());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void findsAPublishedReleaseRewrittenInANewlySignedVersion() throws Exception {
+        // someone with the online keys signs r0001 version 2 with another hash for one document
+        Timestamp ts = Timestamp.from(Metadata.parse("timestamp.json", Files.readAllBytes(a.metadata("timestamp.json")), "timestamp"));
+        long v = ts.snapshot().version();
+        Snapshot snap = Snapshot.from(Metadata.parse(v + ".snapshot.json", Files.readAllBytes(a.metadata(v + ".snapshot.json")), "snapshot"));
+        long rv = snap.versionOf("r0001");
+        Metadata old = Metadata.parse(rv + ".r0001.json", Files.readAllBytes(a.metadata(rv + ".r0001.json")), "targets");
+        Map<String, Object> signed = new LinkedHashMap<>(old.signed());
+        signed.put("version", rv + 1);
+        Map<String, Object> targets = new TreeMap<>((Map<String, Object>) signed.get("targets"));
+        String path = targets.keySet().stream().filter(p -> !p.endsWith("_release.json")).findFirst().orElseThrow();
+        Map<String, Object> entry = new LinkedHashMap<>((Map<String, Object>) targets.get(path));
+        entry.put("hashes", Map.of("sha256", "ab".repeat(32)));
+        targets.put(path, entry);
+        signed.put("targets", targets);
+        byte[] role = Metadata.sign((rv + 1) + ".r0001.json", signed, List.of(a.key("releases"))).toBytes();
+        Files.write(a.metadata((rv + 1) + ".r0001.json"), role);
+        Map<String, MetaFile> meta = new TreeMap<>(snap.meta());
+        meta.put("r0001.json", MetaFile.of(rv + 1, role.length, Sha256.hex(role)));
+        byte[] next = Metadata.sign((v + 1) + ".snapshot.json", new Snapshot(v + 1, snap.expires(), meta).toSigned(),
+                List.of(a.key("snapshot"))).toBytes();
+        Files.write(a.metadata((v + 1) + ".snapshot.json"), next);
+        Timestamp nextTs = new Timestamp(ts.version() + 1, ts.expires(), MetaFile.of(v + 1, next.length, Sha256.hex(next)));
+        Files.write(a.metadata("timestamp.json"), Metadata.sign("timestamp.json", nextTs.toSigned(), List.of(a.key("timestamp"))).toBytes());
+        Checker.Report r = a.check();
+        assertProblem(r, "published release");
+        assertTrue(r.problems().stream().anyMatch(p -> p.contains("changes " + path)), r.problems().toString());
     }
 
     @Test

@@ -532,6 +532,52 @@ class HostileMirrorIT {
         assertTrue(System.nanoTime() - start < 60_000_000_000L, "refused without enumerating the bins");
     }
 
+    /**
+     * Files for a new version of a role the mirror and the fetch cache already hold (signed with
+     * the stolen online key, {@code releases}), with the snapshot and timestamp above it.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, byte[]> rewritten(String role, Consumer<Map<String, Object>> edit) throws Exception {
+        long v = ((Number) ((Map<String, Object>) ((Map<String, Object>) signedOf(meta(snapshotVersion() + ".snapshot.json"))
+                .get("meta")).get(role + ".json")).get("version")).longValue();
+        Map<String, Object> signed = signedOf(meta(v + "." + role + ".json"));
+        signed.put("version", v + 1);
+        edit.accept(signed);
+        byte[] bytes = sign((v + 1) + "." + role + ".json", signed, origin.key("releases"));
+        return forgedSnapshot(m -> m.put(role + ".json", new LinkedHashMap<>(Map.of("version", v + 1, "length", (long) bytes.length,
+                "hashes", Map.of("sha256", Sha256.hex(bytes))))), Map.of("/metadata/" + (v + 1) + "." + role + ".json", bytes));
+    }
+
+    /**
+     * A thief of the online keys signs a new version of the published r0001 with other bytes for
+     * one of its documents: mirror, check and fetch, which hold r0001, refuse it.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aPublishedReleaseRewrittenWithTheOnlineKeysIsRefused() throws Exception {
+        String doc = "r0001/docs/doc-1.txt";
+        Map<String, byte[]> forged = rewritten("r0001", r -> {
+            Map<String, Object> targets = (Map<String, Object>) r.get("targets");
+            Map<String, Object> entry = new LinkedHashMap<>((Map<String, Object>) targets.get(doc));
+            entry.put("hashes", Map.of("sha256", "ab".repeat(32)));
+            targets.put(doc, entry);
+        });
+        refusedFetching(HostileMirror.Attack.replace(forged), Clock.systemUTC(), doc, "published release");
+    }
+
+    /** The same thief drops the published r0001 from the releases role: refused as well. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aPublishedReleaseDroppedWithTheOnlineKeysIsRefused() throws Exception {
+        Map<String, byte[]> forged = rewritten("releases", r -> {
+            Map<String, Object> delegations = new LinkedHashMap<>((Map<String, Object>) r.get("delegations"));
+            delegations.put("roles", ((List<Map<String, Object>>) delegations.get("roles")).stream()
+                    .filter(d -> !"r0001".equals(d.get("name"))).toList());
+            r.put("delegations", delegations);
+        });
+        refusedFetching(HostileMirror.Attack.replace(forged), Clock.systemUTC(), "r0001/docs/doc-1.txt", "published release");
+    }
+
     /** A release role, signed with the stolen online key, that delegates {@code r0002/*} to a role named {@code name}. */
     private HostileMirror.Attack releaseDelegatingTo(String name) throws Exception {
         SigningKey k = origin.key("releases");
