@@ -52,8 +52,7 @@ final class FetchCommand implements Callable<Integer> {
         try {
             Fetcher.Outcome o = fetcher.fetch(path, from, out);
             for (String w : o.warnings()) {
-                System.err.println("WARNING: archive mode: " + w + ". The publisher has not re-signed since;"
-                        + " this copy is verified but may not be the newest.");
+                System.err.println("WARNING: archive mode: " + w + ".");
             }
             System.err.printf("Fetched %s (%,d bytes, verified) from %s into %s%n", path, o.bytes(), o.mirror(), out);
             return Main.OK;

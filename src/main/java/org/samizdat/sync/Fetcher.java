@@ -74,14 +74,12 @@ public final class Fetcher {
                     + TargetPath.problem(path).get(), null);
         }
         List<String> errors = new ArrayList<>();
-        boolean lied = false;
-        TargetFile target = null;
-        List<String> warnings = List.of();
-        String from = null;
+        java.util.concurrent.atomic.AtomicBoolean lied = new java.util.concurrent.atomic.AtomicBoolean();
+        Found found = null;
         // With other mirrors to try, a busy one (429, 503) is passed over at once; only when every
         // mirror was busy is a second round made that waits out their Retry-After.
         busyRetries = mirrors.size() > 1 ? 0 : Upstream.BUSY_RETRIES;
-        for (int pass = 0; pass < 2 && target == null; pass++) {
+        for (int pass = 0; pass < 2 && found == null; pass++) {
             if (pass == 1) {
                 if (errors.isEmpty() || !errors.stream().allMatch(e -> e.contains("[busy]"))) {
                     break;
@@ -90,50 +88,87 @@ public final class Fetcher {
                 busyRetries = Upstream.BUSY_RETRIES;
                 errors.clear();
             }
+            // Fresh metadata first, from any mirror: one stale mirror never freezes a reader who can reach a fresh one.
             for (String url : mirrors) {
-                try {
-                    TrustedState state = new TrustedState(cache.resolve("trusted"));
-                    if (state.read("root").isEmpty()) {
-                        state.write("root", initialRoot(url));
-                    }
-                    // the TUF client workflow against this mirror, from what earlier runs verified
-                    TufClient client = new TufClient(state, new Upstream(url + "/metadata", timeout, busyRetries(), sleeper), clock.instant(), staleOk,
-                            ClientLimits.DEFAULT, line -> { });
-                    Optional<TargetFile> found = client.targetInfo(path);
-                    if (found.isEmpty()) {
-                        throw new SyncException(SyncException.Kind.LOCAL, "the archive has no document " + path, null);
-                    }
-                    found.get().requireSha256("targets", path);
-                    target = found.get();
-                    warnings = client.trusted().warnings();
-                    from = url;
+                found = attempt(url, path, false, mirrors, errors, lied);
+                if (found != null) {
                     break;
-                } catch (TufException e) {
-                    lied = true;
-                    errors.add("upstream " + url + ": " + e.getMessage());
-                    log.accept(next(mirrors, url) + "upstream " + url + ": " + e.getMessage());
-                } catch (SyncException e) {
-                    if (e.kind() == SyncException.Kind.LOCAL) {
-                        throw e;
-                    }
-                    lied |= e.kind() == SyncException.Kind.VERIFICATION;
-                    errors.add(e.getMessage());
-                    log.accept(next(mirrors, url) + e.getMessage());
-                } catch (IOException | IllegalArgumentException e) {
-                    errors.add(url + ": " + e.getMessage());
                 }
             }
         }
-        if (target == null) {
-            throw new SyncException(lied ? SyncException.Kind.VERIFICATION : SyncException.Kind.UNREACHABLE,
+        if (found == null && staleOk && errors.stream().anyMatch(e -> e.contains("[freeze]"))) {
+            // Archive mode, only when no mirror that answered has unexpired metadata: ask every one and
+            // take the newest verified version (each is admitted only if it does not roll back the last).
+            log.accept("no mirror has unexpired metadata; archive mode: asking every mirror for its newest version");
+            for (String url : mirrors) {
+                Found f = attempt(url, path, true, mirrors, errors, lied);
+                if (f != null && (found == null || f.timestampVersion() >= found.timestampVersion())) {
+                    found = f;
+                }
+            }
+            if (found != null) {
+                List<String> warnings = new ArrayList<>(found.warnings());
+                warnings.add("no mirror that answered offered metadata that has not expired; this document is verified"
+                        + " against the newest version they offered (timestamp version " + found.timestampVersion() + ", from "
+                        + found.mirror() + "), and the publisher may have signed newer ones since");
+                found = new Found(found.target(), warnings, found.mirror(), found.timestampVersion());
+            }
+        }
+        if (found == null) {
+            throw new SyncException(lied.get() ? SyncException.Kind.VERIFICATION : SyncException.Kind.UNREACHABLE,
                     "no mirror gave a valid version:\n  " + String.join("\n  ", errors), null);
         }
+        TargetFile target = found.target();
+        List<String> warnings = found.warnings();
+        String from = found.mirror();
         List<String> order = new ArrayList<>();
         order.add(from);
         mirrors.stream().filter(m -> !m.equals(order.get(0))).forEach(order::add);
         String file = "/targets/" + new TargetPath(path).hashedName(target.sha256());
         String winner = download(file, target, order, out, errors);
         return new Outcome(winner, target.length(), warnings);
+    }
+
+    /** What one mirror's metadata says of the document, verified. */
+    private record Found(TargetFile target, List<String> warnings, String mirror, long timestampVersion) {
+    }
+
+    /**
+     * The TUF client workflow against one mirror, from what earlier runs verified; null (the reason
+     * added to {@code errors}) when the mirror did not give a valid version.
+     */
+    private Found attempt(String url, String path, boolean acceptExpired, List<String> mirrors, List<String> errors,
+                          java.util.concurrent.atomic.AtomicBoolean lied) throws SyncException {
+        try {
+            TrustedState state = new TrustedState(cache.resolve("trusted"));
+            if (state.read("root").isEmpty()) {
+                state.write("root", initialRoot(url));
+            }
+            TufClient client = new TufClient(state, new Upstream(url + "/metadata", timeout, busyRetries(), sleeper),
+                    clock.instant(), acceptExpired, ClientLimits.DEFAULT, line -> { });
+            Optional<TargetFile> found = client.targetInfo(path);
+            if (found.isEmpty()) {
+                throw new SyncException(SyncException.Kind.LOCAL, "the archive has no document " + path, null);
+            }
+            found.get().requireSha256("targets", path);
+            return new Found(found.get(), client.trusted().warnings(), url, client.trusted().timestamp().version());
+        } catch (TufException e) {
+            lied.set(true);
+            errors.add("upstream " + url + ": " + e.getMessage());
+            log.accept(next(mirrors, url) + "upstream " + url + ": " + e.getMessage());
+        } catch (SyncException e) {
+            if (e.kind() == SyncException.Kind.LOCAL) {
+                throw e;
+            }
+            if (e.kind() == SyncException.Kind.VERIFICATION) {
+                lied.set(true);
+            }
+            errors.add(e.getMessage());
+            log.accept(next(mirrors, url) + e.getMessage());
+        } catch (IOException | IllegalArgumentException e) {
+            errors.add(url + ": " + e.getMessage());
+        }
+        return null;
     }
 
     /** How a failed mirror is announced: "trying the next" only when there is a next. */

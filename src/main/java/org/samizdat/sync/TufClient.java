@@ -47,7 +47,8 @@ public final class TufClient {
         this.log = log;
         byte[] root = state.read("root").orElseThrow(() -> new TufException("root.json", "trusted root",
                 "no trusted root in " + state.dir() + "; initialise the client with one first"));
-        this.trusted = new TrustedSet(root, now, acceptExpired);
+        // archive mode still refuses an expired root: its lifetime bounds how stale a reader can be made to go
+        this.trusted = new TrustedSet(root, now, acceptExpired ? TrustedSet.Expiry.ARCHIVE : TrustedSet.Expiry.ENFORCE);
     }
 
     public TrustedSet trusted() {

@@ -21,8 +21,22 @@ import java.util.Optional;
  * newly downloaded one must not roll back from, and the check that failed is reported.
  */
 public final class TrustedSet {
+    /** What expired metadata does to an update. */
+    public enum Expiry {
+        /** Spec 5.3.10, 5.4.4, 5.5.6, 5.6.5: expired metadata is refused (a freeze attack). */
+        ENFORCE,
+        /**
+         * Archive mode, for a reader whose publisher has gone silent: an expired timestamp, snapshot
+         * or targets role is admitted with a warning; an expired root still is not, so the root's
+         * lifetime stays the outer bound on how stale a client may be made to go.
+         */
+        ARCHIVE,
+        /** Everything admitted, expiry only reported: a publisher reading its own tree, {@code check}. */
+        REPORT
+    }
+
     private final Instant now;
-    private final boolean acceptExpired;
+    private final Expiry expiry;
     /** Archive mode's warnings, by the role whose final file expired (a superseded file's warning goes with it). */
     private final Map<String, String> warnings = new java.util.LinkedHashMap<>();
     private Root root;
@@ -36,12 +50,17 @@ public final class TrustedSet {
      * Spec 5.2: the trusted root, which must be signed by a threshold of its own root keys; its
      * expiry does not matter yet (5.3.10 checks the final root).
      *
-     * @param acceptExpired archive mode: expired metadata is admitted with a warning instead of
-     *     failing the freeze checks; every other check still applies
+     * @param acceptExpired expired metadata is admitted with a warning instead of failing the
+     *     freeze checks ({@link Expiry#REPORT}); every other check still applies
      */
     public TrustedSet(byte[] trustedRoot, Instant now, boolean acceptExpired) throws TufException {
+        this(trustedRoot, now, acceptExpired ? Expiry.REPORT : Expiry.ENFORCE);
+    }
+
+    /** As above, with the given handling of expired metadata. */
+    public TrustedSet(byte[] trustedRoot, Instant now, Expiry expiry) throws TufException {
         this.now = now;
-        this.acceptExpired = acceptExpired;
+        this.expiry = expiry;
         Metadata m = Metadata.parse("root.json", trustedRoot, "root");
         Root r = Root.from(m);
         m.verifyThreshold(r.role("root"), r.keys());
@@ -279,7 +298,7 @@ public final class TrustedSet {
     }
 
     private void expired(String role, String file, Instant expires) throws TufException {
-        if (!acceptExpired) {
+        if (expiry == Expiry.ENFORCE || (expiry == Expiry.ARCHIVE && role.equals("root"))) {
             throw new TufException(file, "freeze", "expired " + TufTime.format(expires));
         }
         warnings.put(role, file + ": expired " + TufTime.format(expires));

@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.samizdat.tuf.Metadata;
+import org.samizdat.tuf.Timestamp;
 import org.junit.jupiter.api.io.TempDir;
 import org.samizdat.repo.StaticServer;
 import org.samizdat.repo.TestArchive;
@@ -116,6 +118,64 @@ class FetchIT {
             Fetcher.Outcome o = fetcher(a, true, new ArrayList<>()).fetch(DOC, List.of(server.url()), out);
             assertTrue(o.warnings().stream().anyMatch(w -> w.startsWith("timestamp.json: expired")), o.warnings().toString());
             assertArrayEquals(Files.readAllBytes(a.source("docs", 2)), Files.readAllBytes(out));
+        }
+    }
+
+    /** A copy of the archive's public tree as it is now, served later as a mirror that stopped syncing. */
+    private Path frozenCopy(TestArchive a, String name) throws Exception {
+        Path copy = tmp.resolve(name);
+        try (var walk = Files.walk(a.publicDir())) {
+            for (Path p : walk.toList()) {
+                Path to = copy.resolve(a.publicDir().relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        return copy;
+    }
+
+    @Test
+    void aStaleMirrorListedFirstDoesNotFreezeAReaderWhoCanReachAFreshOne() throws Exception {
+        TestArchive a = archive(tmp.resolve("a"), Instant.now().minus(Duration.ofDays(10)));
+        Path stale = frozenCopy(a, "stale"); // its timestamp expired three days ago
+        a.advance(Duration.ofDays(10));
+        a.publisher().resign(); // the origin has signed a fresh one
+        try (StaticServer old = new StaticServer(stale); StaticServer fresh = new StaticServer(a.publicDir())) {
+            List<String> log = new ArrayList<>();
+            Fetcher.Outcome o = fetcher(a, true, log).fetch(DOC, List.of(old.url(), fresh.url()), tmp.resolve("out.txt"));
+            assertEquals(fresh.url(), o.mirror(), log.toString());
+            assertEquals(List.of(), o.warnings(), "no archive mode while a fresh mirror answers");
+        }
+    }
+
+    @Test
+    void archiveModeAsksEveryMirrorAndTakesTheNewestVersionWithATruthfulWarning() throws Exception {
+        TestArchive a = archive(tmp.resolve("a"), Instant.now().minus(Duration.ofDays(30)));
+        Path older = frozenCopy(a, "older");
+        a.advance(Duration.ofDays(5));
+        a.publisher().resign(); // newer, but expired too by now
+        Path newer = frozenCopy(a, "newer");
+        long newest = Timestamp.from(Metadata.parse("timestamp.json", Files.readAllBytes(newer.resolve("metadata/timestamp.json")),
+                "timestamp")).version();
+        try (StaticServer n = new StaticServer(newer); StaticServer o = new StaticServer(older)) {
+            Fetcher.Outcome got = fetcher(a, true, new ArrayList<>()).fetch(DOC, List.of(o.url(), n.url()), tmp.resolve("out.txt"));
+            assertEquals(n.url(), got.mirror(), "the newest verified version, though it was asked second");
+            assertTrue(got.warnings().stream().anyMatch(w -> w.contains("timestamp version " + newest)
+                    && w.contains("no mirror that answered offered metadata that has not expired")), got.warnings().toString());
+        }
+    }
+
+    @Test
+    void archiveModeStillRefusesAnExpiredRoot() throws Exception {
+        TestArchive a = archive(tmp.resolve("a"), Instant.now().minus(Duration.ofDays(3 * 365)));
+        try (StaticServer server = new StaticServer(a.publicDir())) {
+            SyncException e = assertThrows(SyncException.class,
+                    () -> fetcher(a, true, new ArrayList<>()).fetch(DOC, List.of(server.url()), tmp.resolve("out.txt")));
+            assertTrue(e.getMessage().contains("root.json: expired") && e.getMessage().contains("[freeze]"), e.getMessage());
+            assertFalse(Files.exists(tmp.resolve("out.txt")));
         }
     }
 
