@@ -200,7 +200,10 @@ public final class ArchiveServer implements AutoCloseable {
                 // no forms and no access to this origin.
                 response.getHeaders().put("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'");
                 Callback counted = Callback.from(() -> fileBytes.increment(Response.getContentBytesWritten(response)), callback);
-                if (!path.endsWith("/") && super.handle(request, response, counted)) {
+                // No archive file's name starts with '.': such a name is a download or write in progress
+                // (.tmp-*), unverified bytes that are never served.
+                boolean partial = path.substring(path.lastIndexOf('/') + 1).startsWith(".");
+                if (!path.endsWith("/") && !partial && super.handle(request, response, counted)) {
                     return true;
                 }
                 // TUF: a missing file (N+1.root.json above all) is a plain 404, never 5xx or an HTML 200.

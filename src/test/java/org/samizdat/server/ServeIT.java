@@ -88,6 +88,23 @@ class ServeIT {
         assertEquals(404, get("/nothing").statusCode());
     }
 
+    /** A download or write in progress (.tmp-*) holds unverified bytes: never served, even by its exact name. */
+    @Test
+    void aTemporaryFileInsideTheServedTreeIsNeverServed() throws Exception {
+        Path partial = archive.publicDir().resolve("targets/r0001/cables/.tmp-1234abcd-doc-2.txt");
+        Files.write(partial, "unverified".getBytes(StandardCharsets.UTF_8));
+        try {
+            assertEquals(404, get("/targets/r0001/cables/.tmp-1234abcd-doc-2.txt").statusCode());
+            Path meta = archive.publicDir().resolve("metadata/.tmp-5678-timestamp.json");
+            Files.write(meta, "{}".getBytes(StandardCharsets.UTF_8));
+            assertEquals(404, get("/metadata/.tmp-5678-timestamp.json").statusCode());
+            Files.delete(meta);
+            assertEquals(200, get(docPath).statusCode(), "real files are served as before");
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+    }
+
     @Test
     void aFileThatArrivesAfterA404IsServedAtOnceAndTheTimestampIsReadFreshEveryTime() throws Exception {
         // what a mirror sees: a downstream asks for the next version's files before they exist
