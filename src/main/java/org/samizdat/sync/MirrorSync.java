@@ -56,10 +56,12 @@ public final class MirrorSync {
     private final Clock clock;
     private final int parallelism;
     private final Progress progress;
-    private boolean cleaned;
+    /** Present while a sync runs: one left behind was killed (a dot-name, so it is never served). */
+    private final Path marker;
 
     public MirrorSync(Path publicDir, Upstream upstream, Trust trust, Clock clock, int parallelism, Progress progress) {
         this.local = new FileStore(publicDir);
+        this.marker = publicDir.resolve(".sync-in-progress");
         this.upstream = upstream;
         this.trust = trust;
         this.clock = clock;
@@ -79,12 +81,19 @@ public final class MirrorSync {
         Instant now = clock.instant(); // spec 5.1: one fixed start time for every expiry check
         Map<String, byte[]> toWrite = new LinkedHashMap<>();
         try {
-            if (!cleaned) {
-                // temporary files of a sync that was killed: never served, and not needed to resume
+            // A sync marks the tree while it runs; a marker left behind means one was killed, and only then
+            // is the tree walked for its temporary files (never served, not needed to resume).
+            if (Files.exists(marker)) {
                 for (Path stray : local.strayTemps()) {
                     Files.deleteIfExists(stray);
                 }
-                cleaned = true;
+            } else {
+                try {
+                    Files.createDirectories(marker.getParent());
+                    Files.write(marker, new byte[0]);
+                } catch (IOException full) {
+                    // no room even for an empty file: the sync itself will say so where it writes
+                }
             }
             TrustedSet trusted = trustedRoot(now, toWrite);
             if (!trusted.root().consistentSnapshot()) {
@@ -151,6 +160,12 @@ public final class MirrorSync {
             throw lie(e);
         } catch (IOException e) {
             throw new SyncException(SyncException.Kind.LOCAL, "cannot write the mirror: " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(marker); // finished, or failed having removed its own temporary files
+            } catch (IOException ignored) {
+                // the next sync walks the tree once more: harmless
+            }
         }
     }
 
