@@ -108,4 +108,19 @@ public final class TestArchive {
     public Checker.Report check(boolean strict) throws IOException {
         return new Checker(dir.publicDir(), State.read(dir), org.samizdat.tuf.RootFingerprint.parse(fingerprint), now, strict, Progress.NONE).check();
     }
+
+    /** A copy of this archive's public tree at {@code to}, as it is now (a mirror that stops here, or a tree to tamper with). */
+    public Path copyPublicTree(Path to) throws IOException {
+        try (var walk = Files.walk(publicDir())) {
+            for (Path p : walk.toList()) {
+                Path dest = to.resolve(publicDir().relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(p, dest);
+                }
+            }
+        }
+        return to;
+    }
 }

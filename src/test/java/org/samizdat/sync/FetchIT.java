@@ -43,17 +43,7 @@ class FetchIT {
 
     /** A copy of the archive's public tree whose copy of DOC is tampered with. */
     private Path liar(TestArchive a) throws Exception {
-        Path copy = tmp.resolve("liar");
-        try (var walk = Files.walk(a.publicDir())) {
-            for (Path p : walk.toList()) {
-                Path to = copy.resolve(a.publicDir().relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
-        }
+        Path copy = a.copyPublicTree(tmp.resolve("liar"));
         Targets r = Targets.from(Metadata.parse("1.r0001.json", Files.readAllBytes(a.metadata("1.r0001.json")), "targets"));
         Path doc = copy.resolve("targets/r0001/docs/" + r.targets().get(DOC).sha256() + ".doc-2.txt");
         byte[] b = Files.readAllBytes(doc);
@@ -123,18 +113,7 @@ class FetchIT {
 
     /** A copy of the archive's public tree as it is now, served later as a mirror that stopped syncing. */
     private Path frozenCopy(TestArchive a, String name) throws Exception {
-        Path copy = tmp.resolve(name);
-        try (var walk = Files.walk(a.publicDir())) {
-            for (Path p : walk.toList()) {
-                Path to = copy.resolve(a.publicDir().relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
-        }
-        return copy;
+        return a.copyPublicTree(tmp.resolve(name));
     }
 
     @Test

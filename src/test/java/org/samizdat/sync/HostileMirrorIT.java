@@ -493,17 +493,7 @@ class HostileMirrorIT {
             assertTrue(f.getMessage().contains(words), f.getMessage());
         }
         // check, on a copy of the origin's tree holding the forged files
-        Path copy = tmp.resolve("forged");
-        try (Stream<Path> s = Files.walk(origin.publicDir())) {
-            for (Path p : s.toList()) {
-                Path to = copy.resolve(origin.publicDir().relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
-        }
+        Path copy = origin.copyPublicTree(tmp.resolve("forged"));
         for (Map.Entry<String, byte[]> e : forged.entrySet()) {
             Files.write(copy.resolve(e.getKey().substring(1)), e.getValue());
         }
