@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.samizdat.tuf.ClientLimits;
 import org.samizdat.sync.Trust;
@@ -32,7 +32,7 @@ import picocli.CommandLine.ParentCommand;
                 "Usage as the conformance suite runs it:",
                 "  samizdat tuf-client --metadata-dir DIR init ROOT.json",
                 "  samizdat tuf-client --metadata-dir DIR --metadata-url URL refresh",
-                "  samizdat tuf-client --metadata-dir DIR --metadata-url URL --target-name PATH \\",
+                "  samizdat tuf-client --metadata-dir DIR --metadata-url URL --target-name PATH [--target-name PATH...] \\",
                 "      --target-base-url URL --target-dir DIR download",
                 "Verified metadata is kept in DIR as root.json, timestamp.json, snapshot.json, targets.json and <role>.json, so later runs detect rollbacks and freezes. Exit 0 on success, 1 on failure."},
         subcommands = {TufClientCommand.Init.class, TufClientCommand.Refresh.class, TufClientCommand.Download.class})
@@ -45,8 +45,9 @@ final class TufClientCommand implements Callable<Integer> {
     @Option(names = "--metadata-url", paramLabel = "URL", description = "The repository's metadata base URL (refresh and download; no default).")
     String metadataUrl;
 
-    @Option(names = "--target-name", paramLabel = "PATH", description = "The target path to download (download; no default).")
-    String targetName;
+    @Option(names = "--target-name", paramLabel = "PATH", description = "A target path to download (download; no default)."
+            + " Repeat it for several: they are fetched in order by one client, which stops at the first failure.")
+    List<String> targetNames;
 
     @Option(names = "--target-base-url", paramLabel = "URL", description = "The repository's targets base URL (download; no default).")
     String targetBaseUrl;
@@ -141,36 +142,39 @@ final class TufClientCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             try {
-                if (parent.targetName == null || parent.targetBaseUrl == null || parent.targetDir == null) {
+                if (parent.targetNames == null || parent.targetBaseUrl == null || parent.targetDir == null) {
                     throw new IllegalArgumentException("download needs --target-name, --target-base-url and --target-dir");
                 }
                 TufClient client = parent.client();
-                Optional<TargetFile> info = client.targetInfo(parent.targetName);
-                if (info.isEmpty()) {
-                    throw new IllegalArgumentException("no trusted targets role lists " + parent.targetName);
+                for (String name : parent.targetNames) {
+                    download(client, name); // in argument order, one client: a role it admitted is checked again per path
                 }
-                TargetFile target = info.get();
-                Files.createDirectories(parent.targetDir);
-                Path out = parent.targetDir.resolve(TrustedState.encode(parent.targetName));
-                if (Files.isRegularFile(out) && Files.size(out) == target.length() && verifies(target, out)) {
-                    System.out.println("tuf-client: " + parent.targetName + " is already here and verified: " + out);
-                    return Main.OK;
-                }
-                Path temp = Files.createTempFile(parent.targetDir, ".tmp-", ".part");
-                try {
-                    // 5.7: at most the signed length is read, then length and sha256 are checked
-                    new Upstream(parent.targetBaseUrl, Duration.ofSeconds(parent.timeoutSeconds))
-                            .download(client.remoteTargetPath(parent.targetName, target), temp, target.length(), target.sha256());
-                    target.verify(parent.targetName, Files.readAllBytes(temp)); // every other listed hash too
-                    Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } finally {
-                    Files.deleteIfExists(temp);
-                }
-                System.out.printf("tuf-client: %s (%,d bytes, verified) -> %s%n", parent.targetName, target.length(), out);
                 return Main.OK;
             } catch (IOException | TufException | SyncException | RuntimeException e) {
                 return fail(e);
             }
+        }
+
+        private void download(TufClient client, String name) throws IOException, TufException, SyncException {
+            TargetFile target = client.targetInfo(name)
+                    .orElseThrow(() -> new IllegalArgumentException("no trusted targets role lists " + name));
+            Files.createDirectories(parent.targetDir);
+            Path out = parent.targetDir.resolve(TrustedState.encode(name));
+            if (Files.isRegularFile(out) && Files.size(out) == target.length() && verifies(target, out)) {
+                System.out.println("tuf-client: " + name + " is already here and verified: " + out);
+                return;
+            }
+            Path temp = Files.createTempFile(parent.targetDir, ".tmp-", ".part");
+            try {
+                // 5.7: at most the signed length is read, then length and sha256 are checked
+                new Upstream(parent.targetBaseUrl, Duration.ofSeconds(parent.timeoutSeconds))
+                        .download(client.remoteTargetPath(name, target), temp, target.length(), target.sha256());
+                target.verify(name, Files.readAllBytes(temp)); // every other listed hash too
+                Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+            System.out.printf("tuf-client: %s (%,d bytes, verified) -> %s%n", name, target.length(), out);
         }
     }
 }

@@ -136,7 +136,7 @@ public final class TufClient {
             throw new TufException(role + ".json", "role name", "a delegated role may not be named like a top-level"
                     + " role, in any case");
         }
-        Targets have = trusted.targets(role);
+        Targets have = trusted.admittedTargets(role, delegator);
         if (have != null) {
             return have;
         }

@@ -45,6 +45,8 @@ public final class TrustedSet {
     private Metadata snapshotMeta;
     private Snapshot snapshot;
     private final Map<String, Targets> targets = new HashMap<>();
+    /** The verified metadata of each admitted targets role, to check it again when another delegator reaches it. */
+    private final Map<String, Metadata> targetsMeta = new HashMap<>();
 
     /**
      * Spec 5.2: the trusted root, which must be signed by a threshold of its own root keys; its
@@ -240,25 +242,44 @@ public final class TrustedSet {
      * delegated role with the targets role that delegates to it, already admitted).
      */
     public Targets updateTargets(String file, byte[] bytes, String role, String delegator) throws TufException {
-        RoleKeys keys;
-        Map<String, Key> keyMap;
-        if (delegator.equals("root")) {
-            keys = root.role(role);
-            keyMap = root.keys();
-        } else {
-            Targets parent = targets.get(delegator);
-            if (parent == null) {
-                throw new IllegalStateException(delegator + " must be loaded before the roles it delegates to");
-            }
-            keys = parent.keysForChild(role);
-            keyMap = parent.delegationKeys();
-        }
+        Targets parent = delegator.equals("root") ? null : delegatorOf(delegator);
+        RoleKeys keys = parent == null ? root.role(role) : parent.keysForChild(role);
         if (keys == null) {
             throw new TufException(file, "delegation", delegator + " does not delegate to " + role);
         }
-        Targets t = verifyTargets(file, bytes, role, keys, keyMap);
+        Metadata m = verifyRole(file, bytes, role, keys, parent == null ? root.keys() : parent.delegationKeys());
+        Targets t = Targets.from(m);
         targets.put(role, t);
+        targetsMeta.put(role, m);
         return t;
+    }
+
+    /**
+     * A targets role already admitted in this update, reached now through {@code delegator}, or
+     * null when it was not admitted yet. Spec 5.6.3 holds for every path through the graph: a role
+     * reached through a second delegator (a diamond) must meet that delegator's keys and threshold
+     * too, not inherit the authority of the path that loaded it first.
+     */
+    public Targets admittedTargets(String role, String delegator) throws TufException {
+        Metadata m = targetsMeta.get(role);
+        if (m == null) {
+            return null;
+        }
+        Targets parent = delegator.equals("root") ? null : delegatorOf(delegator);
+        RoleKeys keys = parent == null ? root.role(role) : parent.keysForChild(role);
+        if (keys == null) {
+            throw new TufException(m.file(), "delegation", delegator + " does not delegate to " + role);
+        }
+        m.verifyThreshold(keys, parent == null ? root.keys() : parent.delegationKeys());
+        return targets.get(role);
+    }
+
+    private Targets delegatorOf(String delegator) {
+        Targets parent = targets.get(delegator);
+        if (parent == null) {
+            throw new IllegalStateException(delegator + " must be loaded before the roles it delegates to");
+        }
+        return parent;
     }
 
     /**

@@ -421,6 +421,28 @@ class TufClientTest {
     }
 
     @Test
+    void step5_6_3_aRoleReachedThroughASecondDelegatorMustMeetThatDelegatorsKeysToo() throws Exception {
+        // a diamond: parent-a and parent-b both delegate to "release", each naming its own key,
+        // and release is signed only with parent-a's (tuf-conformance
+        // test_cached_role_is_verified_against_current_delegator)
+        sim.delegate("targets", "parent-a", false, "team-a/*");
+        sim.delegate("targets", "parent-b", false, "team-b/*");
+        TestSigner keyOfA = sim.delegate("parent-a", "release", false, "team-a/*");
+        sim.delegate("parent-b", "release", false, "team-b/*");
+        sim.signers.put("release", new ArrayList<>(List.of(keyOfA)));
+        sim.addTarget("release", "team-a/trusted_root.json", RepositorySimulator.utf8("trusted A"));
+        sim.addTarget("release", "team-b/trusted_root.json", RepositorySimulator.utf8("malicious B"));
+        sim.bump("targets");
+        sim.publish();
+        TufClient one = client(); // one client, two lookups, as a download of two targets makes them
+        assertEquals(Sha256.hex("trusted A"), one.targetInfo("team-a/trusted_root.json").orElseThrow().sha256());
+        TufException e = assertThrows(TufException.class, () -> one.targetInfo("team-b/trusted_root.json"));
+        assertTrue(e.getMessage().contains("threshold") || e.getMessage().contains("signature"), e.getMessage());
+        assertThrows(TufException.class, () -> client().targetInfo("team-b/trusted_root.json"),
+                "a fresh client reaching release through parent-b only refuses it too");
+    }
+
+    @Test
     void step5_6_7_aTerminatingRoleEndsTheSearch() throws Exception {
         sim.delegate("targets", "A", true, "*");
         sim.delegate("targets", "B", false, "*");
