@@ -92,7 +92,8 @@ final class DemoCommand implements Callable<Integer> {
             done.countDown();
         }));
         ArchiveDir archive = new ArchiveDir(root.resolve("archive"));
-        Publisher publisher = new Publisher(archive, new Keyring(archive.keysDir(), null), Lifetimes.DEFAULT,
+        Publisher publisher = new Publisher(archive, new Keyring(archive.keysDir(), null),
+                new Keyring(archive.root().resolveSibling("offline-keys"), null), Lifetimes.DEFAULT,
                 Clock.systemUTC(), Progress.NONE);
         String fingerprint = publisher.init("samizdat demo archive").fingerprint();
         long t0 = System.nanoTime();

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 /** {@code samizdat init}: keys and an empty signed archive, and the root fingerprint to hand out. */
 @Command(name = "init", mixinStandardHelpOptions = true,
         description = {"Create a new signed archive and print its root fingerprint.",
-                "Creates the keys and version 1 of every role in ARCHIVE. Keys go to ARCHIVE/private/keys (mode 0600), which no command ever serves or copies. The root and targets keys are only needed again to renew or rotate them: move them offline."})
+                "Creates the keys and version 1 of every role in ARCHIVE. The online keys (releases, snapshot, timestamp, mirrors) go to ARCHIVE/private/keys (mode 0600), which no command ever serves or copies. The offline keys (root and targets) go to their own keyring, by default ARCHIVE-offline-keys beside the archive, encrypted with their own passphrase: move that directory to a removable medium and off this machine. They are needed again only to rotate keys, renew root and targets, or withdraw a document."})
 final class InitCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ARCHIVE", description = "Directory to create the archive in.")
     Path archive;
@@ -24,8 +24,19 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "TEXT", description = "Archive name shown to readers (default: the directory name).")
     String name;
 
+    @Option(names = "--root-keys", paramLabel = "N", defaultValue = "1",
+            description = "How many root keys to make (default: ${DEFAULT-VALUE}); give one to each trustee.")
+    int rootKeys;
+
+    @Option(names = "--root-threshold", paramLabel = "K",
+            description = "How many root keys must sign a new root (default: a majority of --root-keys).")
+    Integer rootThreshold;
+
     @Mixin
     PassphraseOptions passphrase;
+
+    @Mixin
+    OfflineKeyOptions offline;
 
     @Override
     public Integer call() throws Exception {
@@ -35,17 +46,38 @@ final class InitCommand implements Callable<Integer> {
                     + " (choose another directory)");
             return Main.ERROR;
         }
+        int threshold = rootThreshold == null ? rootKeys / 2 + 1 : rootThreshold;
+        if (rootKeys < 1 || threshold < 1 || threshold > rootKeys) {
+            System.err.println("samizdat: --root-threshold must be between 1 and --root-keys (" + rootKeys + ")");
+            return Main.USAGE;
+        }
+        ArchiveDir dir = new ArchiveDir(archive);
+        java.nio.file.Path offlineDir = offline.dir != null ? offline.dir
+                : dir.root().resolveSibling(dir.root().getFileName() + "-offline-keys");
+        if (java.nio.file.Files.exists(offlineDir)) {
+            System.err.println("samizdat: " + offlineDir + " already exists; refusing to overwrite keys"
+                    + " (give another place with --offline-keys DIR)");
+            return Main.ERROR;
+        }
         char[] pass = passphrase.read();
         if (pass == null) {
-            System.err.println("warning: no passphrase given, so the private keys are stored unencrypted in "
+            System.err.println("warning: no passphrase given, so the online keys are stored unencrypted in "
                     + archive.resolve("private/keys") + ".");
             System.err.println("         Use --passphrase-file FILE or SAMIZDAT_PASSPHRASE to encrypt them.");
         }
-        ArchiveDir dir = new ArchiveDir(archive);
-        Publisher publisher = new Publisher(dir, new Keyring(dir.keysDir(), pass), Lifetimes.DEFAULT,
+        Keyring offlineKeys = offline.open(offlineDir);
+        if (PassphraseOptions.read(offline.passphraseFile, OfflineKeyOptions.ENV) == null) {
+            System.err.println("warning: no offline passphrase given, so the root and targets keys are stored unencrypted"
+                    + " in " + offlineDir + ".");
+            System.err.println("         Use --offline-passphrase-file FILE or " + OfflineKeyOptions.ENV + " to encrypt them.");
+        }
+        Publisher publisher = new Publisher(dir, new Keyring(dir.keysDir(), pass), offlineKeys, Lifetimes.DEFAULT,
                 Clock.systemUTC(), Progress.NONE);
-        Publisher.Created created = publisher.init(name);
+        Publisher.Created created = publisher.init(name, rootKeys, threshold);
         System.out.println("Created archive " + dir.root());
+        System.out.println("Offline keys (root" + (rootKeys > 1 ? " x" + rootKeys + ", any " + threshold + " sign" : "")
+                + ", targets) are in " + offlineDir.toAbsolutePath());
+        System.out.println("    Move that directory to a removable medium and off this machine; publish and serve never need it.");
         System.out.println("Root fingerprint (sha256 of metadata/1.root.json); give it to mirrors and readers:");
         System.out.println("    " + org.samizdat.tuf.RootFingerprint.parse(created.fingerprint()).grouped("\n    "));
         System.out.println("Next: samizdat add " + archive + " FILE...  then  samizdat publish " + archive);

@@ -17,6 +17,11 @@ final class PassphraseOptions {
 
     /** The passphrase, or null when none was given. */
     char[] read() throws IOException {
+        return read(file, ENV);
+    }
+
+    /** The first line of {@code file} when given, else the environment variable {@code env}, else null. */
+    static char[] read(Path file, String env) throws IOException {
         if (file != null) {
             String s = Files.readString(file, StandardCharsets.UTF_8);
             int nl = s.indexOf('\n');
@@ -26,14 +31,21 @@ final class PassphraseOptions {
             }
             return line.toCharArray();
         }
-        String env = System.getenv(ENV);
-        return env == null || env.isEmpty() ? null : env.toCharArray();
+        String value = System.getenv(env);
+        return value == null || value.isEmpty() ? null : value.toCharArray();
     }
 
-    /** A publisher for an existing archive, with its keys unlocked by this passphrase. */
+    /** A publisher for an existing archive, with its online keys unlocked by this passphrase. */
     org.samizdat.repo.Publisher publisher(org.samizdat.repo.ArchiveDir dir, org.samizdat.work.Progress progress)
             throws IOException {
+        return publisher(dir, progress, null);
+    }
+
+    /** As above, with the offline keyring too when {@code offline} names one. */
+    org.samizdat.repo.Publisher publisher(org.samizdat.repo.ArchiveDir dir, org.samizdat.work.Progress progress,
+                                          OfflineKeyOptions offline) throws IOException {
         return new org.samizdat.repo.Publisher(dir, new org.samizdat.repo.Keyring(dir.keysDir(), read()),
-                org.samizdat.repo.Lifetimes.DEFAULT, java.time.Clock.systemUTC(), progress);
+                offline == null ? null : offline.keyring(), org.samizdat.repo.Lifetimes.DEFAULT,
+                java.time.Clock.systemUTC(), progress);
     }
 }

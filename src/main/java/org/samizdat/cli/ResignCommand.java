@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 /** {@code samizdat resign}: fresh expiry without a new release. */
 @Command(name = "resign", mixinStandardHelpOptions = true,
         description = {"Renew the timestamp (and roles near expiry) without a release.",
-                "Re-signs timestamp.json with a fresh expiry (7 days). The snapshot and any other role in the last third of its lifetime are renewed too; targets and root only when their offline keys are present (otherwise a warning)."})
+                "Re-signs timestamp.json with a fresh expiry (7 days). The snapshot and any other role in the last third of its lifetime are renewed too, each verified against its delegator's keys first; targets and root only when their offline keyring is given with --offline-keys (otherwise a warning)."})
 final class ResignCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The archive.")
     Path archive;
@@ -24,10 +24,13 @@ final class ResignCommand implements Callable<Integer> {
     @Mixin
     PassphraseOptions passphrase;
 
+    @Mixin
+    OfflineKeyOptions offline;
+
     @Override
     public Integer call() throws Exception {
         ArchiveDir dir = new ArchiveDir(archive).requireArchive();
-        Publisher publisher = passphrase.publisher(dir, Progress.NONE);
+        Publisher publisher = passphrase.publisher(dir, Progress.NONE, offline);
         Publisher.Resigned r = all ? publisher.resignAll() : publisher.resign();
         r.renewed().forEach(line -> System.out.println("re-signed " + line));
         r.warnings().forEach(line -> System.err.println("warning: " + line));

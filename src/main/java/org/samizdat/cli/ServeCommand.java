@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve an archive, its reader's pages and search over HTTP.",
                 "Serves /metadata/ and /targets/ (the static TUF tree), the reader's pages (home, releases, documents, search, browse, mirrors, feed.atom), /api/search, /api/status, /healthz and /metrics. Never serves private/. Keeps a search index in DIR/index.",
-                "On the publisher's archive it also re-signs timestamp.json before it expires (checked every 10 minutes). Ctrl-C stops it."})
+                "On the publisher's archive it also re-signs timestamp.json before it expires (checked every 10 minutes), with the timestamp key alone: the serving process loads no other key. Ctrl-C stops it."})
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "An archive (or a directory holding metadata/ and targets/).")
     Path directory;
@@ -79,9 +79,10 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 Publisher publisher = passphrase.publisher(dir, Progress.NONE);
                 timer.scheduleWithFixedDelay(() -> {
                     try {
-                        Publisher.Resigned r = publisher.resignIfDue();
+                        Publisher.Resigned r = publisher.renewTimestampIfDue(); // loads the timestamp key only
                         if (r != null) {
                             System.out.println("re-signed " + String.join(", ", r.renewed()));
+                            r.warnings().forEach(w -> System.err.println("warning: " + w));
                         }
                     } catch (Exception e) {
                         System.err.println("samizdat: re-signing failed: " + e.getMessage());

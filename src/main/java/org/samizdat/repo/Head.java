@@ -68,6 +68,40 @@ public final class Head {
         return trusted.verifyRole(file, read(store, file), role, keys, keyMap);
     }
 
+    /**
+     * The targets roles of the whole graph that {@code keep} selects, each verified against the
+     * keys its delegator names ({@link org.samizdat.tuf.RoleWalk}), by role name in walk order.
+     * A role that fails verification fails the call: a publisher signs nothing it has not verified.
+     */
+    public Map<String, Metadata> verifiedRoles(java.util.function.BiPredicate<String, Targets> keep) throws IOException, TufException {
+        Map<String, Metadata> roles = new java.util.LinkedHashMap<>();
+        org.samizdat.tuf.RoleWalk.walk(trusted, (file, max) -> store.get(META + file), org.samizdat.tuf.ClientLimits.DEFAULT,
+                new org.samizdat.tuf.RoleWalk.Visitor<IOException>() {
+                    @Override
+                    public boolean role(String file, byte[] bytes, Targets role) throws IOException {
+                        String name = file.substring(file.indexOf('.') + 1, file.length() - ".json".length());
+                        if (keep.test(name, role)) {
+                            try {
+                                roles.put(name, Metadata.parse(file, bytes, "targets"));
+                            } catch (TufException e) {
+                                throw new IOException(e.getMessage(), e);
+                            }
+                        }
+                        return false;
+                    }
+
+                    @Override
+                    public void target(String role, String file, String path, org.samizdat.tuf.TargetFile target) {
+                    }
+
+                    @Override
+                    public void problem(TufException e) throws TufException {
+                        throw e;
+                    }
+                });
+        return roles;
+    }
+
     static byte[] read(FileStore store, String file) throws IOException, TufException {
         return store.get(META + file).orElseThrow(() -> new TufException(file, TufException.MISSING, "missing"));
     }

@@ -23,17 +23,23 @@ import org.samizdat.archive.Json;
 import org.samizdat.tuf.SigningKey;
 
 /**
- * The archive's private keys, one file per role under {@code private/keys/}, mode 0600 in a 0700
- * directory. With a passphrase each seed is sealed with AES-256-GCM under a key derived by
- * PBKDF2-HMAC-SHA256 (600,000 iterations, one salt per archive); without one they are plain.
+ * A directory of private signing keys, one file per key ({@code ROLE.key.json}, further keys of a
+ * role as {@code ROLE.SLOT.key.json}), mode 0600 in a 0700 directory. An archive has two: the
+ * online keyring in {@code private/keys/} (releases, snapshot, timestamp, mirrors) and the offline
+ * keyring (root and targets) that {@code init} writes elsewhere, to leave the machine. With a
+ * passphrase each seed is sealed with AES-256-GCM under a key derived by PBKDF2-HMAC-SHA256
+ * (600,000 iterations, one salt per keyring); without one they are plain.
  */
 public final class Keyring {
     /** Roles whose keys sign every release and timestamp; these must be on the publishing machine. */
     public static final List<String> ONLINE = List.of("releases", "snapshot", "timestamp", "mirrors");
-    /** Roles whose keys are needed only at init and for rare re-signing; may be moved offline. */
+    /** Roles whose keys sign only key changes, renewals of root and targets, and withdrawals: kept offline. */
     public static final List<String> OFFLINE = List.of("root", "targets");
+    /** The slot of a key made by a rotation that is not yet in force. */
+    public static final String NEXT = "next";
     static final int ITERATIONS = 600_000;
     private static final String KDF_FILE = "passphrase.json";
+    private static final String SUFFIX = ".key.json";
 
     private final Path dir;
     private final char[] passphrase;
@@ -44,13 +50,19 @@ public final class Keyring {
         this.passphrase = passphrase == null || passphrase.length == 0 ? null : passphrase.clone();
     }
 
+    public Path dir() {
+        return dir;
+    }
+
     public boolean encrypted() {
         return Files.exists(dir.resolve(KDF_FILE));
     }
 
-    /** Creates the key directory and writes fresh keys for every role; refuses to overwrite. */
-    public Map<String, SigningKey> create() throws IOException {
-        Files.createDirectories(dir.getParent());
+    /** Creates the key directory and writes one fresh key for each of {@code roles}; refuses to overwrite. */
+    public Map<String, SigningKey> create(List<String> roles) throws IOException {
+        if (dir.getParent() != null) {
+            Files.createDirectories(dir.getParent());
+        }
         if (Files.exists(dir)) {
             throw new FileAlreadyExistsException(dir + " already exists; refusing to overwrite keys");
         }
@@ -65,29 +77,110 @@ public final class Keyring {
             writePrivate(dir.resolve(KDF_FILE), Json.write(kdf));
         }
         Map<String, SigningKey> keys = new LinkedHashMap<>();
-        for (String role : concat(OFFLINE, ONLINE)) {
-            SigningKey k = SigningKey.generate();
-            save(role, k);
-            keys.put(role, k);
+        for (String role : roles) {
+            keys.put(role, add(role, null));
         }
         return keys;
     }
 
-    private static List<String> concat(List<String> a, List<String> b) {
-        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    /** Writes a fresh key for {@code role} in {@code slot} (null: the role's first key); refuses to overwrite. */
+    public SigningKey add(String role, String slot) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("no keyring at " + dir);
+        }
+        if (passphrase == null && encrypted()) {
+            throw new IOException(dir + " is encrypted: give its passphrase to add a key to it");
+        }
+        SigningKey k = SigningKey.generate();
+        save(file(role, slot), role, k);
+        return k;
+    }
+
+    /** Every key of {@code role} here, in every slot (a rotation's new keys included), by file name. */
+    public List<SigningKey> loadAll(String role) throws IOException {
+        List<SigningKey> keys = new java.util.ArrayList<>();
+        for (Path f : files(role)) {
+            keys.add(load(f));
+        }
+        return keys;
+    }
+
+    /** The keys of {@code role} in force: every slot but a rotation's {@link #NEXT} ones. */
+    public List<SigningKey> loadCurrent(String role) throws IOException {
+        List<SigningKey> keys = new java.util.ArrayList<>();
+        for (Path f : files(role)) {
+            if (!isNext(role, f)) {
+                keys.add(load(f));
+            }
+        }
+        return keys;
+    }
+
+    /** Whether a rotation left new keys for {@code role} that are not yet in force. */
+    public boolean hasNext(String role) throws IOException {
+        for (Path f : files(role)) {
+            if (isNext(role, f)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Puts a rotation's new keys of {@code role} in force: the old ones move to {@code retired/}
+     * (kept, never used again), {@code ROLE.next*.key.json} become {@code ROLE*.key.json}.
+     */
+    public void promote(String role) throws IOException {
+        List<Path> all = files(role);
+        if (all.stream().noneMatch(f -> isNext(role, f))) {
+            return;
+        }
+        Path retired = dir.resolve("retired");
+        Files.createDirectories(retired);
+        for (Path f : all) {
+            if (!isNext(role, f)) {
+                Files.move(f, retired.resolve(java.time.Instant.now().toEpochMilli() + "-" + f.getFileName()));
+            }
+        }
+        for (Path f : files(role)) {
+            String name = f.getFileName().toString();
+            String rest = name.substring(role.length() + 1 + NEXT.length()); // ".key.json" or ".2.key.json"
+            Files.move(f, dir.resolve(role + rest));
+        }
+        org.samizdat.store.FileStore.syncDirectories(List.of(dir));
+    }
+
+    private boolean isNext(String role, Path f) {
+        return f.getFileName().toString().startsWith(role + "." + NEXT + ".");
+    }
+
+    private List<Path> files(String role) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var s = Files.list(dir)) {
+            return s.filter(f -> {
+                String n = f.getFileName().toString();
+                return n.endsWith(SUFFIX) && (n.equals(role + SUFFIX) || n.startsWith(role + "."));
+            }).sorted().toList();
+        }
     }
 
     public boolean has(String role) {
-        return Files.exists(file(role));
+        return Files.exists(file(role, null));
     }
 
     /** Loads a role's key, checking that the stored public half matches the seed. */
     public SigningKey load(String role) throws IOException {
-        Path f = file(role);
+        Path f = file(role, null);
         if (!Files.exists(f)) {
             throw new IOException("no " + role + " key at " + f
-                    + (OFFLINE.contains(role) ? " (it is an offline key: put its file back to use it)" : ""));
+                    + (OFFLINE.contains(role) ? " (it is an offline key: give its keyring with --offline-keys DIR)" : ""));
         }
+        return load(f);
+    }
+
+    private SigningKey load(Path f) throws IOException {
         Map<String, Object> m;
         try {
             m = Json.parseObject(Files.readAllBytes(f));
@@ -109,7 +202,7 @@ public final class Keyring {
         return k;
     }
 
-    private void save(String role, SigningKey k) throws IOException {
+    private void save(Path f, String role, SigningKey k) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("role", role);
         m.put("keytype", "ed25519");
@@ -119,11 +212,11 @@ public final class Keyring {
         } else {
             m.put("seed", Hex.encode(k.seed()));
         }
-        writePrivate(file(role), Json.write(m));
+        writePrivate(f, Json.write(m));
     }
 
-    private Path file(String role) {
-        return dir.resolve(role + ".key.json");
+    private Path file(String role, String slot) {
+        return dir.resolve(role + (slot == null ? "" : "." + slot) + SUFFIX);
     }
 
     private Map<String, Object> seal(byte[] seed) throws IOException {

@@ -52,41 +52,89 @@ public final class Publisher {
 
     private final ArchiveDir dir;
     private final Keyring keyring;
+    private final Keyring offline;
     private final Lifetimes lifetimes;
     private final Clock clock;
     private final Progress progress;
 
-    public Publisher(ArchiveDir dir, Keyring keyring, Lifetimes lifetimes, Clock clock, Progress progress) {
+    /**
+     * @param keyring the online keys ({@code private/keys})
+     * @param offline the offline keys (root, targets), or null when they are not at hand
+     */
+    public Publisher(ArchiveDir dir, Keyring keyring, Keyring offline, Lifetimes lifetimes, Clock clock, Progress progress) {
         this.dir = dir;
         this.keyring = keyring;
+        this.offline = offline;
         this.lifetimes = lifetimes;
         this.clock = clock;
         this.progress = progress;
+    }
+
+    ArchiveDir dir() {
+        return dir;
+    }
+
+    Keyring online() {
+        return keyring;
+    }
+
+    Keyring offline() {
+        return offline;
+    }
+
+    Lifetimes lifetimes() {
+        return lifetimes;
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     /** What {@code init} made: the root fingerprint (sha256 of {@code 1.root.json}). */
     public record Created(String fingerprint) {
     }
 
-    /** Creates keys and version 1 of every role, with no documents. */
+    /** Creates keys and version 1 of every role, with no documents and one root key. */
     public Created init(String name) throws IOException {
+        return init(name, 1, 1);
+    }
+
+    /**
+     * Creates keys and version 1 of every role, with no documents: the online keys in
+     * {@code private/keys}, the root and targets keys in the offline keyring, {@code rootKeys}
+     * root keys of which {@code rootThreshold} must sign every new root.
+     */
+    public Created init(String name, int rootKeys, int rootThreshold) throws IOException {
         if (Files.exists(dir.configFile()) || Files.exists(dir.privateDir())) {
             throw new IOException(dir.root() + " already holds an archive; refusing to overwrite it");
         }
+        if (offline == null) {
+            throw new IllegalStateException("init needs a place for the offline keys");
+        }
+        if (rootKeys < 1 || rootThreshold < 1 || rootThreshold > rootKeys) {
+            throw new IllegalArgumentException("the root threshold must be between 1 and the number of root keys ("
+                    + rootKeys + ")");
+        }
         Files.createDirectories(dir.root());
-        Map<String, SigningKey> keys = keyring.create();
+        Map<String, SigningKey> keys = new LinkedHashMap<>(offline.create(Keyring.OFFLINE));
+        List<SigningKey> rootSigners = new ArrayList<>(List.of(keys.get("root")));
+        for (int i = 2; i <= rootKeys; i++) {
+            rootSigners.add(offline.add("root", String.valueOf(i)));
+        }
+        keys.putAll(keyring.create(Keyring.ONLINE));
         Instant now = clock.instant();
         FileStore pub = dir.publicStore();
 
-        Map<String, Key> rootKeys = new LinkedHashMap<>();
+        Map<String, Key> rootKeyMap = new LinkedHashMap<>();
         Map<String, RoleKeys> roles = new LinkedHashMap<>();
         for (String role : Root.TOP_LEVEL) {
-            SigningKey k = keys.get(role);
-            rootKeys.put(k.keyid(), k.key());
-            roles.put(role, new RoleKeys(role, List.of(k.keyid()), 1));
+            List<SigningKey> ks = role.equals("root") ? rootSigners : List.of(keys.get(role));
+            ks.forEach(k -> rootKeyMap.put(k.keyid(), k.key()));
+            roles.put(role, new RoleKeys(role, ks.stream().map(SigningKey::keyid).toList(),
+                    role.equals("root") ? rootThreshold : 1));
         }
-        Root root = new Root(1, now.plus(lifetimes.root()), true, rootKeys, roles);
-        Metadata rootMeta = Metadata.sign("1.root.json", root.toSigned(), List.of(keys.get("root")));
+        Root root = new Root(1, now.plus(lifetimes.root()), true, rootKeyMap, roles);
+        Metadata rootMeta = Metadata.sign("1.root.json", root.toSigned(), rootSigners);
         write(pub, rootMeta);
 
         SigningKey releasesKey = keys.get(RELEASES_ROLE);
@@ -291,16 +339,27 @@ public final class Publisher {
     }
 
     /**
-     * Re-signs only when the timestamp is in the last third of its lifetime; what a long-running
-     * origin calls on a schedule. Returns null when nothing was due.
+     * Renews {@code timestamp.json} when it is in the last third of its lifetime, pinning the
+     * snapshot already published; what a long-running origin calls on a schedule. Only the
+     * timestamp key is loaded, so the internet-facing process holds no other key. Returns null
+     * when nothing was due; warns when the snapshot itself needs {@code resign} soon.
      */
-    public Resigned resignIfDue() throws IOException, TufException {
+    public Resigned renewTimestampIfDue() throws IOException, TufException {
         try (Lock lock = Lock.take(dir)) {
-            Head head = Head.load(dir.publicStore());
-            if (!due(head.timestamp().expires(), lifetimes.timestamp(), clock.instant())) {
+            FileStore pub = dir.publicStore();
+            Head head = Head.load(pub);
+            Instant now = clock.instant();
+            if (!due(head.timestamp().expires(), lifetimes.timestamp(), now)) {
                 return null;
             }
-            return resignLocked(false);
+            List<String> warnings = new ArrayList<>();
+            if (due(head.snapshot().expires(), lifetimes.snapshot(), now)) {
+                warnings.add("the snapshot expires " + head.snapshot().expires() + "; run samizdat resign " + dir.root()
+                        + " where the snapshot key is (serve holds only the timestamp key)");
+            }
+            writeSnapshotAndTimestamp(pub, head.snapshot(), head.timestamp().version(), null, keyring.load("timestamp"), now);
+            long v = head.timestamp().version() + 1;
+            return new Resigned(List.of("timestamp (version " + v + ")"), warnings, v);
         }
     }
 
@@ -323,34 +382,41 @@ public final class Publisher {
 
         Root root = head.root();
         if (all || due(root.expires(), lifetimes.root(), now)) {
-            if (keyring.has("root")) {
+            List<SigningKey> rootKeys = offlineKeys("root", root.role("root"));
+            if (rootKeys.size() >= root.role("root").threshold()) {
                 Root next = new Root(root.version() + 1, now.plus(lifetimes.root()), true, root.keys(), root.roles());
-                // Spec root rotation: the new root is signed by the old and the new root keys (here the same key).
-                write(pub, Metadata.sign(next.version() + ".root.json", next.toSigned(), List.of(keyring.load("root"))));
+                // Spec root rotation: the new root is signed by the old and the new root keys (here the same keys).
+                write(pub, Metadata.sign(next.version() + ".root.json", next.toSigned(), rootKeys));
                 renewed.add("root (version " + next.version() + ")");
             } else {
-                warnings.add("root expires " + root.expires() + "; bring the offline root key back to renew it");
+                warnings.add("root expires " + root.expires() + "; give the offline keyring (--offline-keys DIR) with "
+                        + root.role("root").threshold() + " root key(s) to renew it, or use samizdat keys renew");
             }
         }
-        for (String name : new ArrayList<>(meta.keySet())) {
-            String role = name.substring(0, name.length() - ".json".length());
-            long v = meta.get(name).version();
-            String file = v + "." + role + ".json";
-            Metadata m = Metadata.parse(file, Head.read(pub, file), "targets");
+        // Spec 5.6: every role is verified against the keys its delegator names before it is
+        // re-signed, so nothing read back from public/ is signed unverified.
+        Map<String, Metadata> dueRoles = head.verifiedRoles((name, role) -> all
+                || due(role.expires(), name.equals("targets") ? lifetimes.targets() : lifetimes.releases(), now));
+        for (Map.Entry<String, Metadata> e : dueRoles.entrySet()) {
+            String role = e.getKey();
+            Metadata m = e.getValue();
+            long v = m.version();
             java.time.Duration lifetime = role.equals("targets") ? lifetimes.targets() : lifetimes.releases();
-            if (!all && !due(m.expires(), lifetime, now)) {
-                continue;
-            }
-            String keyRole = role.equals("targets") ? "targets" : role.equals(MIRRORS_ROLE) ? MIRRORS_ROLE : RELEASES_ROLE;
-            if (!keyring.has(keyRole)) {
-                warnings.add(role + " expires " + m.expires() + "; bring the offline " + keyRole + " key back to renew it");
-                continue;
+            List<SigningKey> signers;
+            if (role.equals("targets")) {
+                signers = offlineKeys("targets", root.role("targets"));
+                if (signers.size() < root.role("targets").threshold()) {
+                    warnings.add("targets expires " + m.expires() + "; give the offline keyring (--offline-keys DIR)"
+                            + " to renew it");
+                    continue;
+                }
+            } else {
+                signers = List.of(keyring.load(role.equals(MIRRORS_ROLE) ? MIRRORS_ROLE : RELEASES_ROLE));
             }
             Map<String, Object> signed = new LinkedHashMap<>(m.signed());
             signed.put("version", v + 1);
             signed.put("expires", org.samizdat.tuf.TufTime.format(now.plus(lifetime)));
-            meta.put(name, writeRole(pub, Metadata.sign((v + 1) + "." + role + ".json", signed, List.of(keyring.load(keyRole))),
-                    v + 1));
+            meta.put(role + ".json", writeRole(pub, Metadata.sign((v + 1) + "." + role + ".json", signed, signers), v + 1));
             snapshotChanged = true;
             renewed.add(role + " (version " + (v + 1) + ")");
         }
@@ -366,11 +432,19 @@ public final class Publisher {
         return new Resigned(renewed, warnings, head.timestamp().version() + 1);
     }
 
-    private static boolean due(Instant expires, java.time.Duration lifetime, Instant now) {
+    /** The offline keys of {@code role} at hand that {@code keys} lists (none without the offline keyring). */
+    private List<SigningKey> offlineKeys(String role, RoleKeys keys) throws IOException {
+        if (offline == null) {
+            return List.of();
+        }
+        return offline.loadCurrent(role).stream().filter(k -> keys.keyids().contains(k.keyid())).toList();
+    }
+
+    static boolean due(Instant expires, java.time.Duration lifetime, Instant now) {
         return !now.plus(Lifetimes.renewWindow(lifetime)).isBefore(expires);
     }
 
-    private long writeSnapshotAndTimestamp(FileStore pub, Snapshot snap, long previousTimestamp, SigningKey snapshotKey,
+    long writeSnapshotAndTimestamp(FileStore pub, Snapshot snap, long previousTimestamp, SigningKey snapshotKey,
                                            SigningKey timestampKey, Instant now) throws IOException {
         String snapFile = snap.version() + ".snapshot.json";
         byte[] snapBytes;
@@ -393,13 +467,13 @@ public final class Publisher {
      * Writes a targets role and returns what the snapshot pins of it: its version, length and
      * sha256, so no upstream can pad or alter a role file that mirrors copy (docs/FORMAT.md 4).
      */
-    private static MetaFile writeRole(FileStore store, Metadata m, long version) throws IOException {
+    static MetaFile writeRole(FileStore store, Metadata m, long version) throws IOException {
         byte[] bytes = m.toBytes();
         store.put(Head.META + m.file(), bytes);
         return MetaFile.of(version, bytes.length, Sha256.hex(bytes));
     }
 
-    private static long write(FileStore store, Metadata m) throws IOException {
+    static long write(FileStore store, Metadata m) throws IOException {
         byte[] bytes = m.toBytes();
         store.put(Head.META + m.file(), bytes);
         return bytes.length;

@@ -72,6 +72,26 @@ public final class Metadata {
         return new Metadata(file, signed, sigs);
     }
 
+    /**
+     * This metadata with a signature added by each key that has not signed it yet; how several
+     * holders of offline keys (a root threshold) sign the same file in turn.
+     */
+    public Metadata withSignaturesOf(List<SigningKey> keys) {
+        byte[] canonical = CanonicalJson.encode(signed);
+        List<Map<String, Object>> sigs = new ArrayList<>(signatures);
+        Set<String> have = new HashSet<>();
+        sigs.forEach(s -> have.add((String) s.get("keyid")));
+        for (SigningKey k : keys) {
+            if (have.add(k.keyid())) {
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("keyid", k.keyid());
+                s.put("sig", k.signHex(canonical));
+                sigs.add(s);
+            }
+        }
+        return new Metadata(file, signed, sigs);
+    }
+
     private void checkCommon(String expectedType) throws TufException {
         if (!(signed.get("_type") instanceof String type)) {
             throw new TufException(file, "metadata format", "signed._type is missing");

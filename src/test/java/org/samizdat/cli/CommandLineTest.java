@@ -104,9 +104,16 @@ class CommandLineTest {
         Path pass = tmp.resolve("pass");
         Files.writeString(pass, "s3cret\n");
         String archive = tmp.resolve("a").toString();
-        Run init = run("init", archive, "--passphrase-file", pass.toString());
+        Path offlinePass = tmp.resolve("offline-pass");
+        Files.writeString(offlinePass, "another s3cret\n");
+        Run init = run("init", archive, "--passphrase-file", pass.toString(), "--offline-passphrase-file", offlinePass.toString());
         assertEquals(0, init.code(), init.err());
-        assertTrue(!init.err().contains("unencrypted"));
+        assertFalse(init.err().contains("unencrypted"), init.err());
+        assertFalse(Files.exists(tmp.resolve("a/private/keys/root.key.json")), "the root key is not among the online keys");
+        assertFalse(Files.exists(tmp.resolve("a/private/keys/targets.key.json")));
+        assertTrue(init.out().contains(tmp.resolve("a-offline-keys").toString()), init.out());
+        assertFalse(Files.readString(tmp.resolve("a-offline-keys/root.key.json")).contains("\"seed\""),
+                "the offline keyring is encrypted with its own passphrase");
         Files.writeString(tmp.resolve("x.txt"), "x");
         assertEquals(0, run("add", archive, tmp.resolve("x.txt").toString()).code());
         Run without = run("publish", archive);

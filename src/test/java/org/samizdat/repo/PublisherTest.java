@@ -3,6 +3,7 @@ package org.samizdat.repo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import org.samizdat.tuf.Metadata;
 import org.samizdat.tuf.Snapshot;
 import org.samizdat.tuf.Targets;
 import org.samizdat.tuf.Timestamp;
+import org.samizdat.tuf.TufException;
 
 class PublisherTest {
     @TempDir
@@ -159,14 +161,55 @@ class PublisherTest {
     @Test
     void resignWarnsInsteadOfRenewingWhenTheOfflineKeysAreAway() throws Exception {
         TestArchive a = TestArchive.create(tmp);
-        Files.move(a.dir().keysDir().resolve("root.key.json"), tmp.resolve("root.key.json"));
-        Files.move(a.dir().keysDir().resolve("targets.key.json"), tmp.resolve("targets.key.json"));
         a.advance(Duration.ofDays(600));
-        Publisher.Resigned r = a.publisher().resign();
+        Publisher.Resigned r = a.onlinePublisher().resign();
         assertEquals(2, r.warnings().size(), r.warnings().toString());
-        assertTrue(r.warnings().get(0).contains("offline root key"));
+        assertTrue(r.warnings().get(0).contains("root expires") && r.warnings().get(0).contains("--offline-keys"),
+                r.warnings().toString());
         assertFalse(Files.exists(a.metadata("2.root.json")));
         assertTrue(a.check(false).ok());
+    }
+
+    @Test
+    void initKeepsTheRootAndTargetsKeysOutOfTheArchive() throws Exception {
+        TestArchive a = TestArchive.create(tmp);
+        try (var online = Files.list(a.dir().keysDir())) {
+            assertEquals(List.of("mirrors.key.json", "releases.key.json", "snapshot.key.json", "timestamp.key.json"),
+                    online.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertTrue(a.offlineKeyring().has("root") && a.offlineKeyring().has("targets"));
+        assertFalse(a.offlineKeyring().dir().startsWith(a.dir().root()));
+    }
+
+    @Test
+    void theServingProcessRenewsTheTimestampWithTheTimestampKeyAlone() throws Exception {
+        TestArchive a = TestArchive.create(tmp);
+        a.stage("docs", 2);
+        a.publish("one");
+        for (String role : List.of("releases", "snapshot", "mirrors")) {
+            Files.move(a.dir().keysDir().resolve(role + ".key.json"), tmp.resolve(role + ".key.json"));
+        }
+        assertNull(a.onlinePublisher().renewTimestampIfDue(), "nothing is due yet");
+        a.advance(Duration.ofDays(25)); // the timestamp (7 days) is due, and the snapshot (30 days) nearly
+        Publisher.Resigned r = a.onlinePublisher().renewTimestampIfDue();
+        assertEquals(List.of("timestamp (version 3)"), r.renewed());
+        assertTrue(r.warnings().get(0).contains("samizdat resign"), r.warnings().toString());
+        assertTrue(a.check(false).ok());
+    }
+
+    @Test
+    void resignRefusesToSignARoleThatDoesNotVerifyInsteadOfSigningWhatPublicSays() throws Exception {
+        TestArchive a = TestArchive.create(tmp);
+        a.stage("docs", 2);
+        a.publish("one");
+        // an attacker with write access to public/ (not to the keys) swaps r0001's listed hash
+        Path role = a.metadata("1.r0001.json");
+        String text = Files.readString(role);
+        Files.writeString(role, text.replaceFirst("\"length\":[0-9]+", "\"length\":999999"));
+        a.advance(Duration.ofDays(300));
+        TufException e = assertThrows(TufException.class, () -> a.publisher().resignAll());
+        assertTrue(e.getMessage().contains("r0001"), e.getMessage());
+        assertFalse(Files.exists(a.metadata("2.r0001.json")), "nothing was signed");
     }
 
     @Test

@@ -19,6 +19,7 @@ public final class TestArchive {
     private final Path sources;
     private Instant now;
     private final Keyring keyring;
+    private final Keyring offline;
     public final String fingerprint;
 
     private TestArchive(Path root, Instant start) throws IOException {
@@ -26,6 +27,7 @@ public final class TestArchive {
         this.dir = new ArchiveDir(root.resolve("archive"));
         this.sources = root.resolve("sources");
         this.keyring = new Keyring(dir.keysDir(), null);
+        this.offline = new Keyring(root.resolve("offline-keys"), null);
         this.fingerprint = publisher().init("Test archive").fingerprint();
     }
 
@@ -64,11 +66,21 @@ public final class TestArchive {
     }
 
     public Publisher publisher() {
-        return new Publisher(dir, keyring, Lifetimes.DEFAULT, Clock.fixed(now, ZoneOffset.UTC), Progress.NONE);
+        return new Publisher(dir, keyring, offline, Lifetimes.DEFAULT, Clock.fixed(now, ZoneOffset.UTC), Progress.NONE);
+    }
+
+    /** A publisher as {@code publish} and {@code serve} run it: the online keys only. */
+    public Publisher onlinePublisher() {
+        return new Publisher(dir, keyring, null, Lifetimes.DEFAULT, Clock.fixed(now, ZoneOffset.UTC), Progress.NONE);
+    }
+
+    /** The offline keyring (root and targets), kept outside the archive. */
+    public Keyring offlineKeyring() {
+        return offline;
     }
 
     public SigningKey key(String role) throws IOException {
-        return keyring.load(role);
+        return (Keyring.OFFLINE.contains(role) ? offline : keyring).load(role);
     }
 
     /** Writes {@code count} small cable-like text files under {@code folder} and stages them. */
