@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "samizdat", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Keep a signed document archive online: publish it as a TUF repository, mirror it, verify it.",
         subcommands = {CommandLine.HelpCommand.class, InitCommand.class, AddCommand.class, PublishCommand.class,
-                ResignCommand.class, CheckCommand.class, ServeCommand.class, MirrorCommand.class, FetchCommand.class, DemoCommand.class, CorpusCommand.class,
+                ResignCommand.class, KeysCommand.class, SignCommand.class, ImportCommand.class, WithdrawCommand.class,
+                CheckCommand.class, ServeCommand.class, MirrorCommand.class, FetchCommand.class, DemoCommand.class, CorpusCommand.class,
                 TufClientCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 error, 2 bad usage, 3 verification failed, 4 no upstream reachable."})
 public final class Main implements java.util.concurrent.Callable<Integer> {

@@ -25,6 +25,7 @@ import org.samizdat.tuf.MetaFile;
 import org.samizdat.tuf.Metadata;
 import org.samizdat.tuf.RoleWalk;
 import org.samizdat.tuf.RootFingerprint;
+import org.samizdat.tuf.Root;
 import org.samizdat.tuf.Snapshot;
 import org.samizdat.tuf.TargetFile;
 import org.samizdat.tuf.Targets;
@@ -123,7 +124,9 @@ public final class Checker {
                 try {
                     trusted.updateSnapshot(prevFile, prev.get(), true);
                 } catch (TufException e) {
-                    if (!e.rule().equals("version matches timestamp")) {
+                    // 5.3.11: a snapshot signed under keys a later root rotated away is no reference any more
+                    if (!e.rule().equals("version matches timestamp")
+                            && !(e.rule().equals("signature threshold") && signedUnderAnEarlierRoot(store, trusted, prevFile, prev.get()))) {
                         problems.add(e.getMessage());
                     }
                 }
@@ -133,11 +136,15 @@ public final class Checker {
 
             List<Work> targets = new ArrayList<>();
             Map<String, MetaFile> before = previous;
+            Targets[] top = new Targets[1];
             Set<String> visited = RoleWalk.walk(trusted, (file, max) -> store.get(Head.META + file), ClientLimits.DEFAULT,
                     new RoleWalk.Visitor<RuntimeException>() {
                         @Override
                         public boolean role(String file, byte[] bytes, Targets role) throws IOException {
-                            keptPublished(store, file, role, before, problems);
+                            if (file.equals(role.version() + ".targets.json")) {
+                                top[0] = role; // the walk starts at the top-level targets role
+                            }
+                            keptPublished(store, file, role, before, top[0], problems);
                             return true;
                         }
 
@@ -152,6 +159,13 @@ public final class Checker {
                         }
                     });
             roles = visited.size();
+            // a withdrawn document is gone from every tree by design (docs/FORMAT.md section 7)
+            try {
+                Withdrawals withdrawn = KeyChange.withdrawals(store, top[0]);
+                targets.removeIf(w -> withdrawn.contains(w.path()));
+            } catch (TufException e) {
+                problems.add(e.getMessage());
+            }
             for (String listed : snap.meta().keySet()) {
                 String role = listed.substring(0, listed.length() - 5);
                 if (!visited.contains(role)) {
@@ -174,9 +188,29 @@ public final class Checker {
         return new Report(List.copyOf(problems), warnings, snapVersion, roles, counts[0], counts[1], manifests);
     }
 
+    /** Whether a snapshot verifies under the snapshot keys of a root before the trusted one (keys since rotated). */
+    private static boolean signedUnderAnEarlierRoot(FileStore store, TrustedSet trusted, String file, byte[] bytes)
+            throws IOException {
+        try {
+            Metadata m = Metadata.parse(file, bytes, "snapshot");
+            for (long v = trusted.root().version() - 1; v >= 1; v--) {
+                Root earlier = Root.from(Metadata.parse(v + ".root.json", Head.read(store, v + ".root.json"), "root"));
+                try {
+                    m.verifyThreshold(earlier.role("snapshot"), earlier.keys());
+                    return true;
+                } catch (TufException notThisOne) {
+                    // an older root, perhaps
+                }
+            }
+        } catch (TufException unreadable) {
+            return false;
+        }
+        return false;
+    }
+
     /** A release the previous snapshot listed must not be rewritten by the current one ({@link PublishedRelease}). */
     private static void keptPublished(FileStore store, String file, Targets role, Map<String, MetaFile> previous,
-                                      List<String> problems) throws IOException {
+                                      Targets top, List<String> problems) throws IOException {
         String name = file.substring(file.indexOf('.') + 1, file.length() - ".json".length());
         MetaFile had = previous.get(name + ".json");
         if (!PublishedRelease.applies(name) || had == null || had.version() >= role.version()) {
@@ -188,7 +222,8 @@ public final class Checker {
             return;
         }
         try {
-            PublishedRelease.checkKept(file, name, Targets.from(Metadata.parse(oldFile, old.get(), "targets")), role);
+            PublishedRelease.checkKept(file, name, Targets.from(Metadata.parse(oldFile, old.get(), "targets")), role,
+                    top == null ? null : top.keysForChild(Publisher.RELEASES_ROLE));
         } catch (TufException e) {
             problems.add(e.getMessage());
         }

@@ -18,7 +18,9 @@ import org.samizdat.archive.TargetPath;
 import org.samizdat.work.Parallel;
 import org.samizdat.work.Progress;
 import org.samizdat.store.FileStore;
+import org.samizdat.repo.KeyChange;
 import org.samizdat.repo.PublishedRelease;
+import org.samizdat.repo.Withdrawals;
 import org.samizdat.tuf.ClientLimits;
 import org.samizdat.tuf.MetaFile;
 import org.samizdat.tuf.Metadata;
@@ -144,7 +146,8 @@ public final class MirrorSync {
             Snapshot snap = trusted.snapshot();
             // Targets and delegations (spec 5.6), then documents (5.7)
             List<Pending> documents = new ArrayList<>();
-            walk(trusted, toWrite, documents, held);
+            WithdrawalState withdrawals = new WithdrawalState();
+            walk(trusted, toWrite, documents, held, withdrawals);
             if (snapBytes != null) {
                 toWrite.put(snapName, snapBytes);
             }
@@ -154,6 +157,9 @@ public final class MirrorSync {
                 local.put("metadata/" + e.getKey(), e.getValue());
             }
             local.put("metadata/timestamp.json", tsBytes);
+            if (withdrawals.isNew) {
+                KeyChange.removeWithdrawn(local, withdrawals.list); // stop serving them, now the list is in force
+            }
             int manifests = (int) documents.stream().filter(Pending::manifest).count();
             return new Result(true, ts.version(), snap.version(), documents.size(), bytes, false, manifests);
         } catch (TufException e) {
@@ -219,28 +225,41 @@ public final class MirrorSync {
      * of a role first, else the upstream's, and lists the documents of the roles it did not hold.
      */
     private void walk(TrustedSet trusted, Map<String, byte[]> toWrite, List<Pending> documents,
-                      Map<String, MetaFile> previous) throws SyncException, IOException, TufException {
+                      Map<String, MetaFile> previous, WithdrawalState withdrawals) throws SyncException, IOException, TufException {
         Set<String> held = new HashSet<>();
+        Targets[] top = new Targets[1];
         RoleWalk.walk(trusted, (file, max) -> {
             Optional<byte[]> mine = local.get("metadata/" + file);
-            if (mine.isPresent()) {
+            if (mine.isPresent() && pinnedMatches(trusted, file, mine.get())) {
                 held.add(file);
                 return mine;
             }
+            // none here, or a file of the same name that the snapshot does not pin (signed by a thief of
+            // the online keys before a key rotation): the upstream's
             return upstream.get("/metadata/" + file, max);
         }, LIMITS, new RoleWalk.Visitor<SyncException>() {
             @Override
             public boolean role(String file, byte[] bytes, Targets role) throws SyncException, IOException {
+                if (file.equals(role.version() + ".targets.json")) {
+                    top[0] = role; // the walk starts at the top-level targets role
+                }
                 if (held.contains(file)) {
                     return false; // verified again; its documents arrived with it
                 }
-                keptPublished(file, role, previous);
+                keptPublished(file, role, previous, top[0]);
                 toWrite.put(file, bytes);
                 return true;
             }
 
             @Override
-            public void target(String role, String file, String path, TargetFile target) {
+            public void target(String role, String file, String path, TargetFile target) throws SyncException, IOException {
+                if (role.equals("targets") && path.equals(Withdrawals.PATH)) {
+                    // the walk lists the top-level role's targets before any release's: the list comes first
+                    withdrawals.list = withdrawalList(target);
+                    withdrawals.isNew = !local.exists(Withdrawals.fileName(target.sha256()));
+                } else if (withdrawals.list.contains(path)) {
+                    return; // withdrawn by the offline targets key: never fetched, never served
+                }
                 documents.add(new Pending(new TargetPath(path).hashedName(target.sha256()), target,
                         org.samizdat.repo.ReleaseInfo.isManifest(path)));
             }
@@ -252,8 +271,44 @@ public final class MirrorSync {
         });
     }
 
+    /** Whether a role file this mirror holds is the one the snapshot pins (length and sha256, format 1.1). */
+    private static boolean pinnedMatches(TrustedSet trusted, String file, byte[] bytes) {
+        String role = file.substring(file.indexOf('.') + 1, file.length() - ".json".length());
+        MetaFile pinned = trusted.snapshot().meta().get(role + ".json");
+        try {
+            if (pinned != null) {
+                pinned.check(file, bytes);
+            }
+            return true;
+        } catch (TufException e) {
+            return false;
+        }
+    }
+
+    /** The withdrawals list the top-level targets role signs: this mirror's copy, else the upstream's. */
+    private Withdrawals withdrawalList(TargetFile target) throws SyncException, IOException {
+        String name = Withdrawals.fileName(target.sha256());
+        Optional<byte[]> bytes = local.get(name);
+        if (bytes.isEmpty()) {
+            bytes = upstream.get("/" + name, target.length());
+        }
+        try {
+            target.verify(Withdrawals.PATH, bytes.orElseThrow(() -> lie("has no " + name)));
+            return Withdrawals.parse(bytes.get());
+        } catch (TufException e) {
+            throw lie(e);
+        }
+    }
+
+    /** What the walk learnt of withdrawals: the list, and whether it is new to this mirror. */
+    private static final class WithdrawalState {
+        Withdrawals list = Withdrawals.NONE;
+        boolean isNew;
+    }
+
     /** A newer version of a release this mirror holds must not rewrite it ({@link PublishedRelease}). */
-    private void keptPublished(String file, Targets role, Map<String, MetaFile> previous) throws SyncException, IOException {
+    private void keptPublished(String file, Targets role, Map<String, MetaFile> previous, Targets top)
+            throws SyncException, IOException {
         String name = file.substring(file.indexOf('.') + 1, file.length() - ".json".length());
         MetaFile had = previous.get(name + ".json");
         if (!PublishedRelease.applies(name) || had == null || had.version() >= role.version()) {
@@ -265,7 +320,7 @@ public final class MirrorSync {
         }
         try {
             Targets before = Targets.from(Metadata.parse(had.version() + "." + name + ".json", old.get(), "targets"));
-            PublishedRelease.checkKept(file, name, before, role);
+            PublishedRelease.checkKept(file, name, before, role, top == null ? null : top.keysForChild("releases"));
         } catch (TufException e) {
             throw lie(e);
         }

@@ -165,7 +165,8 @@ public final class TufClient {
                 before = null;
             }
             if (before != null) {
-                PublishedRelease.checkKept(name, role, before, t);
+                Targets top = trusted.targets("targets");
+                PublishedRelease.checkKept(name, role, before, t, top == null ? null : top.keysForChild("releases"));
             }
         }
         state.write(role, bytes); // 5.6.6

@@ -1,0 +1,131 @@
+package org.samizdat.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.samizdat.archive.Json;
+import org.samizdat.repo.ArchiveDir;
+import org.samizdat.repo.KeyChange;
+import org.samizdat.repo.Keyring;
+import org.samizdat.tuf.Key;
+import org.samizdat.tuf.SigningKey;
+import org.samizdat.work.Progress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code samizdat keys}: rotating keys, and making new offline keys on the offline machine. */
+@Command(name = "keys", mixinStandardHelpOptions = true,
+        description = {"Rotate the archive's keys.",
+                "Every rotation is signed by the offline keys: with --offline-keys at hand it is signed and imported at once; without, the unsigned files wait in ARCHIVE/private/pending for `samizdat sign` on the offline machine and `samizdat import`. Mirrors, fetch and tuf-client follow a rotation by the TUF rules; after a theft of the online keys, rotate timestamp, snapshot, releases and mirrors together (README: compromise recovery)."},
+        subcommands = {KeysCommand.Rotate.class, KeysCommand.Generate.class})
+final class KeysCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        System.err.println("samizdat keys: name a command: rotate or generate (see --help)");
+        return Main.USAGE;
+    }
+
+    /** Prints what a change did, or where its unsigned files wait and what to do with them. */
+    static int report(KeyChange.Outcome o, Path archive) {
+        if (!o.pending().isEmpty()) {
+            System.out.println("Waiting for the offline keys:");
+            o.pending().forEach(p -> System.out.println("    " + p));
+            System.out.println("Copy them to the offline machine and sign them there:");
+            System.out.println("    samizdat sign FILE... --keys OFFLINE_KEYS_DIR");
+            System.out.println("then bring the signed files back and run:");
+            System.out.println("    samizdat import " + archive + " FILE...");
+            return Main.OK;
+        }
+        o.done().forEach(line -> System.out.println(line));
+        return Main.OK;
+    }
+
+    /** {@code keys rotate ARCHIVE ROLE...}. */
+    @Command(name = "rotate", mixinStandardHelpOptions = true,
+            description = {"Replace the keys of one or more roles.",
+                    "ROLE is root, targets, snapshot, timestamp, releases or mirrors. New online keys are made in ARCHIVE/private/keys and put in force when the change is imported; new root and targets keys are made in the offline keyring (--offline-keys), or on the offline machine with `samizdat keys generate` and given here with --new-key."})
+    static final class Rotate implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The archive.")
+        Path archive;
+
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "ROLE", description = "The roles whose keys to replace.")
+        List<String> roles;
+
+        @Option(names = "--new-key", paramLabel = "FILE",
+                description = "A new root or targets public key made offline by `samizdat keys generate` (repeat it for"
+                        + " several root keys); default: none, the offline keyring makes them.")
+        List<Path> newKeys = new ArrayList<>();
+
+        @Option(names = "--root-keys", paramLabel = "N", defaultValue = "1",
+                description = "How many root keys a root rotation makes (default: ${DEFAULT-VALUE}).")
+        int rootKeys;
+
+        @Option(names = "--root-threshold", paramLabel = "K",
+                description = "How many root keys must sign the next root (default: a majority of --root-keys).")
+        Integer rootThreshold;
+
+        @Mixin
+        PassphraseOptions passphrase;
+
+        @Mixin
+        OfflineKeyOptions offline;
+
+        @Override
+        public Integer call() throws Exception {
+            ArchiveDir dir = new ArchiveDir(archive).requireArchive();
+            List<Key> keys = new ArrayList<>();
+            for (Path f : newKeys) {
+                keys.add(Key.fromJson(f.toString(), Json.parseObject(Files.readAllBytes(f))));
+            }
+            int n = rootKeys;
+            KeyChange change = new KeyChange(passphrase.publisher(dir, Progress.NONE, offline));
+            return report(change.rotate(roles, keys, n, rootThreshold == null ? n / 2 + 1 : rootThreshold), archive);
+        }
+    }
+
+    /** {@code keys generate ROLE --keys DIR}: new offline keys, on the offline machine. */
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = {"Make new root or targets keys in an offline keyring, for a rotation.",
+                    "Run it on the offline machine. The new keys wait in the keyring beside the current ones (`sign` signs a new root with both, as a rotation needs); their public halves are written to --out for `samizdat keys rotate ARCHIVE ROLE --new-key FILE` on the publishing machine."})
+    static final class Generate implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "ROLE", description = "root or targets.")
+        String role;
+
+        @Option(names = "--keys", required = true, paramLabel = "DIR", description = "The offline keyring.")
+        Path keys;
+
+        @Option(names = "--count", paramLabel = "N", defaultValue = "1", description = "How many keys (default: ${DEFAULT-VALUE}).")
+        int count;
+
+        @Option(names = "--out", paramLabel = "DIR", defaultValue = ".",
+                description = "Where to write the public keys (default: the current directory).")
+        Path out;
+
+        @Option(names = "--offline-passphrase-file", paramLabel = "FILE",
+                description = "The offline keyring's passphrase, first line of FILE; default: the "
+                        + OfflineKeyOptions.ENV + " environment variable, if set.")
+        Path passphraseFile;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Keyring.OFFLINE.contains(role)) {
+                System.err.println("samizdat: only root and targets keys are made offline; online keys are made by"
+                        + " `samizdat keys rotate` on the publishing machine");
+                return Main.USAGE;
+            }
+            Keyring keyring = new Keyring(keys, PassphraseOptions.read(passphraseFile, OfflineKeyOptions.ENV));
+            Files.createDirectories(out);
+            for (int i = 1; i <= count; i++) {
+                SigningKey k = keyring.add(role, Keyring.NEXT + (i == 1 ? "" : "." + i));
+                Path pub = out.resolve(role + "-" + k.keyid().substring(0, 16) + ".pub.json");
+                Files.write(pub, Json.write(k.key().toJson()));
+                System.out.println("new " + role + " key " + k.keyid() + ": public half in " + pub);
+            }
+            return Main.OK;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.samizdat.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.samizdat.repo.KeyChange;
+import org.samizdat.repo.Keyring;
+import org.samizdat.repo.Withdrawals;
+import org.samizdat.tuf.Metadata;
+import org.samizdat.tuf.Root;
+import org.samizdat.tuf.Targets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code samizdat sign FILE... --keys DIR}: the offline half of a key change, on the offline machine. */
+@Command(name = "sign", mixinStandardHelpOptions = true,
+        description = {"Sign root and targets files with the offline keys (on the offline machine).",
+                "Shows what each file says, then adds a signature from every key of its role in --keys (a rotation's new keys too) and writes it back in place. Several trustees can sign the same file in turn until the root threshold is met. Bring the files back and run `samizdat import ARCHIVE FILE...`."})
+final class SignCommand implements Callable<Integer> {
+    @Parameters(index = "0..*", arity = "1..*", paramLabel = "FILE", description = "Unsigned (or partly signed) root and targets files.")
+    List<Path> files;
+
+    @Option(names = "--keys", required = true, paramLabel = "DIR", description = "The offline keyring.")
+    Path keys;
+
+    @Option(names = "--offline-passphrase-file", paramLabel = "FILE",
+            description = "The offline keyring's passphrase, first line of FILE; default: the "
+                    + OfflineKeyOptions.ENV + " environment variable, if set.")
+    Path passphraseFile;
+
+    @Override
+    public Integer call() throws Exception {
+        Keyring keyring = new Keyring(keys, PassphraseOptions.read(passphraseFile, OfflineKeyOptions.ENV));
+        for (Path f : files) {
+            Metadata m = Metadata.parse(f.getFileName().toString(), Files.readAllBytes(f), null);
+            System.out.println(f + ": " + describe(m));
+            int added = KeyChange.sign(f, keyring);
+            System.out.println("    signed by " + added + " more key(s) from " + keys);
+        }
+        return Main.OK;
+    }
+
+    /** What a file would put in force, in words, so the signer knows what they sign. */
+    static String describe(Metadata m) throws Exception {
+        if (m.type().equals("root")) {
+            Root r = Root.from(m);
+            StringBuilder b = new StringBuilder("root version " + r.version() + ", expires " + r.expires() + ";");
+            for (String role : Root.TOP_LEVEL) {
+                var k = r.role(role);
+                b.append(" ").append(role).append(": ").append(k.threshold()).append(" of ")
+                        .append(k.keyids().stream().map(id -> id.substring(0, 16)).toList()).append(";");
+            }
+            return b.toString();
+        }
+        Targets t = Targets.from(m);
+        StringBuilder b = new StringBuilder("targets version " + t.version() + ", expires " + t.expires() + ";");
+        t.delegations().forEach(d -> b.append(" ").append(d.name()).append(" signed by ")
+                .append(d.keys().keyids().stream().map(id -> id.substring(0, 16)).toList()).append(";"));
+        if (t.targets().containsKey(Withdrawals.PATH)) {
+            b.append(" lists ").append(Withdrawals.PATH).append(" (sha256 ")
+                    .append(t.targets().get(Withdrawals.PATH).sha256(), 0, 16).append("...)");
+        }
+        return b.toString();
+    }
+}
