@@ -47,7 +47,7 @@ public final class Catalog {
     }
 
     /** One release: what its manifest says, and its documents in path order (the manifest excluded). */
-    public record Release(ReleaseInfo info, long roleVersion, List<Entry> documents) {
+    public record Release(ReleaseInfo info, long roleVersion, List<Entry> documents, List<Entry> withdrawn) {
     }
 
     private Catalog(FileStore store, Head head, Targets releases) {
@@ -55,6 +55,8 @@ public final class Catalog {
         this.head = head;
         this.releases = releases;
     }
+
+    private volatile Withdrawals withdrawals;
 
     public static Catalog open(FileStore store) throws IOException, TufException {
         Head head = Head.load(store);
@@ -112,16 +114,28 @@ public final class Catalog {
         all.sort(Map.Entry.comparingByKey());
         String manifestPath = id + "/" + Intake.RELEASE_MANIFEST;
         List<Entry> docs = new ArrayList<>(all.size());
+        List<Entry> gone = new ArrayList<>();
+        Withdrawals withdrawn = withdrawals();
         for (Map.Entry<String, TargetFile> e : all) {
             if (!e.getKey().equals(manifestPath)) {
-                docs.add(entry(e.getKey(), e.getValue(), id));
+                (withdrawn.contains(e.getKey()) ? gone : docs).add(entry(e.getKey(), e.getValue(), id));
             }
         }
-        Release r = new Release(info(id), role.version(), List.copyOf(docs));
+        Release r = new Release(info(id), role.version(), List.copyOf(docs), List.copyOf(gone));
         synchronized (recent) {
             recent.put(id, r);
         }
         return r;
+    }
+
+    /** The documents the publisher withdrew (signed by the targets key), checked against the signed hash. */
+    public Withdrawals withdrawals() throws IOException, TufException {
+        Withdrawals w = withdrawals;
+        if (w == null) {
+            w = KeyChange.withdrawals(store, head.targets());
+            withdrawals = w;
+        }
+        return w;
     }
 
     /** The entry for a target path, reading only the role (and bin) that must list it. */

@@ -72,6 +72,13 @@ final class ArchivePages extends PageGroup {
         Map<String, Object> m = model(base);
         m.put("release", r.info());
         m.put("docs", docs);
+        List<Map<String, Object>> gone = new ArrayList<>();
+        for (Catalog.Entry e : r.withdrawn()) {
+            var notice = c.withdrawals().notices().get(e.path());
+            gone.add(Map.of("path", e.path(), "name", e.path().substring(id.length() + 1),
+                    "date", org.samizdat.tuf.TufTime.format(notice.date()).substring(0, 10), "reason", notice.reason()));
+        }
+        m.put("withdrawn", gone);
         pager(m, page, pages, "/releases/" + id + "?page=");
         return Page.html(200, templates.render("release", m));
     }
@@ -86,6 +93,16 @@ final class ArchivePages extends PageGroup {
             return error(404, "No such document", "The signed metadata of this archive lists no document at \"" + path + "\".");
         }
         Catalog.Entry e = found.get();
+        var notice = c.withdrawals().notices().get(e.path());
+        if (notice != null) {
+            Map<String, Object> m = model(base);
+            m.put("path", e.path());
+            m.put("release", e.release());
+            m.put("sha256", e.file().sha256());
+            m.put("reason", notice.reason());
+            m.put("date", org.samizdat.tuf.TufTime.format(notice.date()));
+            return Page.html(410, templates.render("withdrawn", m));
+        }
         DocumentMeta meta = e.meta();
         Map<String, Object> m = model(base);
         m.put("path", e.path());

@@ -19,6 +19,7 @@ import java.util.function.Consumer;
 import org.samizdat.archive.TargetPath;
 import org.samizdat.tuf.ClientLimits;
 import org.samizdat.tuf.RootFingerprint;
+import org.samizdat.repo.Withdrawals;
 import org.samizdat.tuf.TargetFile;
 import org.samizdat.tuf.TufException;
 
@@ -151,6 +152,7 @@ public final class Fetcher {
                 throw new SyncException(SyncException.Kind.LOCAL, "the archive has no document " + path, null);
             }
             found.get().requireSha256("targets", path);
+            refuseWithdrawn(client, url, path);
             return new Found(found.get(), client.trusted().warnings(), url, client.trusted().timestamp().version());
         } catch (TufException e) {
             lied.set(true);
@@ -169,6 +171,24 @@ public final class Fetcher {
             errors.add(url + ": " + e.getMessage());
         }
         return null;
+    }
+
+    /** Fails with the publisher's signed notice when the targets role's withdrawals list names {@code path}. */
+    private void refuseWithdrawn(TufClient client, String url, String path) throws SyncException, TufException {
+        TargetFile list = Withdrawals.listedIn(client.trusted().targets("targets"));
+        if (list == null) {
+            return;
+        }
+        String name = Withdrawals.fileName(list.sha256());
+        byte[] bytes = new Upstream(url, timeout, busyRetries(), sleeper).get("/" + name, list.length())
+                .orElseThrow(() -> new TufException(Withdrawals.PATH, TufException.MISSING, "the mirror does not serve " + name));
+        list.verify(Withdrawals.PATH, bytes);
+        Withdrawals.Notice n = Withdrawals.parse(bytes).notices().get(path);
+        if (n != null) {
+            throw new SyncException(SyncException.Kind.LOCAL, path + " was withdrawn by the publisher on "
+                    + org.samizdat.tuf.TufTime.format(n.date()) + ": " + n.reason()
+                    + " (a notice signed with the archive's targets key)", null);
+        }
     }
 
     /** How a failed mirror is announced: "trying the next" only when there is a next. */
