@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code samizdat import ARCHIVE FILE...}: puts a change signed offline into force. */
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Import root and targets files signed on the offline machine.",
+        description = {"Import root and targets files signed offline.",
                 "Verifies each against the archive (a new root must be signed by a threshold of the old and of the new root keys; targets by the keys the root names), then writes them with what they imply: online roles re-signed under rotated keys, a withdrawal applied, then snapshot and timestamp."})
 final class ImportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The archive.")

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code samizdat sign FILE... --keys DIR}: the offline half of a key change, on the offline machine. */
 @Command(name = "sign", mixinStandardHelpOptions = true,
-        description = {"Sign root and targets files with the offline keys (on the offline machine).",
+        description = {"Sign root and targets files with the offline keys, offline.",
                 "Shows what each file says, then adds a signature from every key of its role in --keys (a rotation's new keys too) and writes it back in place. Several trustees can sign the same file in turn until the root threshold is met. Bring the files back and run `samizdat import ARCHIVE FILE...`."})
 final class SignCommand implements Callable<Integer> {
     @Parameters(index = "0..*", arity = "1..*", paramLabel = "FILE", description = "Unsigned (or partly signed) root and targets files.")

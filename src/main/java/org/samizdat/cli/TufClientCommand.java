@@ -164,7 +164,8 @@ final class TufClientCommand implements Callable<Integer> {
                 System.out.println("tuf-client: " + name + " is already here and verified: " + out);
                 return;
             }
-            Path temp = Files.createTempFile(parent.targetDir, ".tmp-", ".part");
+            org.samizdat.store.PartialDownload.removeOrphans(parent.targetDir); // left by a killed run
+            Path temp = org.samizdat.store.PartialDownload.create(parent.targetDir);
             try {
                 // 5.7: at most the signed length is read, then length and sha256 are checked
                 new Upstream(parent.targetBaseUrl, Duration.ofSeconds(parent.timeoutSeconds))

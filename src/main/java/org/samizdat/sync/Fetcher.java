@@ -217,6 +217,11 @@ public final class Fetcher {
         ExecutorService pool = Executors.newFixedThreadPool(order.size());
         ExecutorCompletionService<Downloaded> race = new ExecutorCompletionService<>(pool);
         List<Path> temps = new ArrayList<>();
+        try {
+            org.samizdat.store.PartialDownload.removeOrphans(dir); // left by a fetch that was killed
+        } catch (IOException e) {
+            // then they stay; they are never read
+        }
         List<Future<Downloaded>> running = new ArrayList<>();
         boolean lied = false;
         try {
@@ -280,7 +285,7 @@ public final class Fetcher {
 
     private Future<Downloaded> start(ExecutorCompletionService<Downloaded> race, String mirror, String file, TargetFile target,
                                  Path dir, List<Path> temps) throws IOException {
-        Path temp = Files.createTempFile(dir, ".samizdat-fetch-", ".part");
+        Path temp = org.samizdat.store.PartialDownload.create(dir);
         temps.add(temp);
         return race.submit(() -> {
             new Upstream(mirror, timeout, busyRetries(), sleeper).download(file, temp, target.length(), target.sha256());
