@@ -10,11 +10,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.samizdat.archive.Json;
 import org.samizdat.tuf.Metadata;
 import org.samizdat.tuf.Targets;
 
@@ -66,6 +68,28 @@ class TufJsIT {
             TufJs.Result missing = TufJs.run(server.url(), a.metadata("1.root.json"), tmp.resolve("client"),
                     Map.of("r0002/big/doc-99999.txt", tmp.resolve("none")));
             assertEquals("TargetNotFound", missing.error());
+        }
+    }
+
+    @Test
+    void tufJsFollowsARootRotationOfEveryKeyWithTheSameTrustedState() throws Exception {
+        TestArchive a = TestArchive.create(tmp.resolve("a"), Instant.now());
+        a.stage("docs", 3);
+        a.publish("One");
+        try (StaticServer server = new StaticServer(a.publicDir())) {
+            Path state = tmp.resolve("client");
+            TufJs.Result before = TufJs.run(server.url(), a.metadata("1.root.json"), state,
+                    Map.of("r0001/docs/doc-0.txt", tmp.resolve("before")));
+            assertTrue(before.ok(), before.error() + ": " + before.message());
+            // root (now 3 keys, any 2), targets and every online key replaced in one signed change
+            new KeyChange(a.publisher()).rotate(List.of("root", "targets", "timestamp", "snapshot", "releases", "mirrors"),
+                    List.of(), 3, 2);
+            TufJs.Result after = TufJs.run(server.url(), a.metadata("1.root.json"), state,
+                    Map.of("r0001/docs/doc-2.txt", tmp.resolve("after")));
+            assertTrue(after.ok(), after.error() + ": " + after.message());
+            assertArrayEquals(Files.readAllBytes(a.source("docs", 2)), Files.readAllBytes(tmp.resolve("after")));
+            assertEquals(2L, ((Map<?, ?>) Json.parseObject(Files.readAllBytes(state.resolve("root.json"))).get("signed"))
+                    .get("version"), "tuf-js trusts the new root");
         }
     }
 
