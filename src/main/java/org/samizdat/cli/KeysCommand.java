@@ -21,11 +21,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "keys", mixinStandardHelpOptions = true,
         description = {"Rotate the archive's keys.",
                 "Every rotation is signed by the offline keys: with --offline-keys at hand it is signed and imported at once; without, the unsigned files wait in ARCHIVE/private/pending for `samizdat sign` on the offline machine and `samizdat import`. Mirrors, fetch and tuf-client follow a rotation by the TUF rules; after a theft of the online keys, rotate timestamp, snapshot, releases and mirrors together (README: compromise recovery)."},
-        subcommands = {KeysCommand.Rotate.class, KeysCommand.Generate.class})
+        subcommands = {KeysCommand.Rotate.class, KeysCommand.Generate.class, KeysCommand.Pkcs11.class})
 final class KeysCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        System.err.println("samizdat keys: name a command: rotate or generate (see --help)");
+        System.err.println("samizdat keys: name a command: rotate, generate or pkcs11 (see --help)");
         return Main.USAGE;
     }
 
@@ -124,6 +124,40 @@ final class KeysCommand implements Callable<Integer> {
                 Path pub = out.resolve(role + "-" + k.keyid().substring(0, 16) + ".pub.json");
                 Files.write(pub, Json.write(k.key().toJson()));
                 System.out.println("new " + role + " key " + k.keyid() + ": public half in " + pub);
+            }
+            return Main.OK;
+        }
+    }
+
+    /** {@code keys pkcs11 --pkcs11 CONFIG}: the public halves of a token's keys, for a rotation onto it. */
+    @Command(name = "pkcs11", mixinStandardHelpOptions = true,
+            description = {"List a PKCS#11 token's keys and write their public halves.",
+                    "The keys are ECDSA P-256 keys the token holds (made with keytool -genkeypair -storetype PKCS11, or the token's own tools). Give the written files to `samizdat keys rotate ARCHIVE root --new-key FILE`; later, `samizdat sign --pkcs11 CONFIG` signs with them."})
+    static final class Pkcs11 implements Callable<Integer> {
+        @Option(names = "--pkcs11", required = true, paramLabel = "CONFIG", description = "A SunPKCS11 configuration file.")
+        Path config;
+
+        @Option(names = "--pin-file", paramLabel = "FILE",
+                description = "The token's PIN, first line of FILE (default: the " + SignCommand.PIN_ENV + " environment variable).")
+        Path pinFile;
+
+        @Option(names = "--out", paramLabel = "DIR", defaultValue = ".",
+                description = "Where to write the public keys (default: the current directory).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            List<org.samizdat.repo.HardwareKey> keys = org.samizdat.repo.HardwareKey.open(config,
+                    PassphraseOptions.read(pinFile, SignCommand.PIN_ENV));
+            if (keys.isEmpty()) {
+                System.err.println("samizdat: the token holds no ECDSA P-256 key with a certificate");
+                return Main.ERROR;
+            }
+            Files.createDirectories(out);
+            for (var k : keys) {
+                Path pub = out.resolve(k.alias().replaceAll("[^A-Za-z0-9._-]", "_") + ".pub.json");
+                Files.write(pub, Json.write(k.key().toJson()));
+                System.out.println(k.alias() + ": key " + k.keyid() + ", public half in " + pub);
             }
             return Main.OK;
         }

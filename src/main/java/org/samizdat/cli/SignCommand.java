@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.samizdat.repo.HardwareKey;
 import org.samizdat.repo.KeyChange;
 import org.samizdat.repo.Keyring;
 import org.samizdat.repo.Withdrawals;
@@ -18,13 +19,24 @@ import picocli.CommandLine.Parameters;
 /** {@code samizdat sign FILE... --keys DIR}: the offline half of a key change, on the offline machine. */
 @Command(name = "sign", mixinStandardHelpOptions = true,
         description = {"Sign root and targets files with the offline keys, offline.",
-                "Shows what each file says, then adds a signature from every key of its role in --keys (a rotation's new keys too) and writes it back in place. Several trustees can sign the same file in turn until the root threshold is met. Bring the files back and run `samizdat import ARCHIVE FILE...`."})
+                "Shows what each file says, then adds a signature from every key of its role in --keys (a rotation's new keys too), or from every key of a PKCS#11 token (--pkcs11), and writes it back in place. Several trustees can sign the same file in turn until the root threshold is met. Bring the files back and run `samizdat import ARCHIVE FILE...`."})
 final class SignCommand implements Callable<Integer> {
+    static final String PIN_ENV = "SAMIZDAT_PKCS11_PIN";
+
     @Parameters(index = "0..*", arity = "1..*", paramLabel = "FILE", description = "Unsigned (or partly signed) root and targets files.")
     List<Path> files;
 
-    @Option(names = "--keys", required = true, paramLabel = "DIR", description = "The offline keyring.")
+    @Option(names = "--keys", paramLabel = "DIR", description = "The offline keyring (default: none; give it or --pkcs11).")
     Path keys;
+
+    @Option(names = "--pkcs11", paramLabel = "CONFIG",
+            description = "Sign with the keys of a PKCS#11 token instead (a SunPKCS11 configuration file naming its"
+                    + " library and slot; default: none). See README: hardware keys.")
+    Path pkcs11;
+
+    @Option(names = "--pin-file", paramLabel = "FILE",
+            description = "The token's PIN, first line of FILE (default: the " + PIN_ENV + " environment variable).")
+    Path pinFile;
 
     @Option(names = "--offline-passphrase-file", paramLabel = "FILE",
             description = "The offline keyring's passphrase, first line of FILE; default: the "
@@ -33,12 +45,17 @@ final class SignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Keyring keyring = new Keyring(keys, PassphraseOptions.read(passphraseFile, OfflineKeyOptions.ENV));
+        if ((keys == null) == (pkcs11 == null)) {
+            System.err.println("samizdat sign: give the offline keys with --keys DIR or --pkcs11 CONFIG (one of them)");
+            return Main.USAGE;
+        }
+        List<HardwareKey> token = pkcs11 == null ? null : HardwareKey.open(pkcs11, PassphraseOptions.read(pinFile, PIN_ENV));
+        Keyring keyring = keys == null ? null : new Keyring(keys, PassphraseOptions.read(passphraseFile, OfflineKeyOptions.ENV));
         for (Path f : files) {
             Metadata m = Metadata.parse(f.getFileName().toString(), Files.readAllBytes(f), null);
             System.out.println(f + ": " + describe(m));
-            int added = KeyChange.sign(f, keyring);
-            System.out.println("    signed by " + added + " more key(s) from " + keys);
+            int added = token != null ? KeyChange.sign(f, token) : KeyChange.sign(f, keyring);
+            System.out.println("    signed by " + added + " more key(s) from " + (keys != null ? keys : pkcs11));
         }
         return Main.OK;
     }

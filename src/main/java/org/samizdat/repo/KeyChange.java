@@ -214,19 +214,32 @@ public final class KeyChange {
      * Only root and targets files are signed this way.
      */
     public static int sign(Path file, Keyring keyring) throws IOException, TufException {
+        String type = typeOf(file);
+        List<SigningKey> keys = keyring.loadAll(type);
+        if (keys.isEmpty()) {
+            throw new IOException("no " + type + " key in " + keyring.dir());
+        }
+        return sign(file, keys);
+    }
+
+    /** Signs a root or targets file in place with {@code signers} (hardware keys, say); returns how many signed. */
+    public static int sign(Path file, List<? extends org.samizdat.tuf.Signer> signers) throws IOException, TufException {
+        String name = file.getFileName().toString();
+        typeOf(file);
+        Metadata m = Metadata.parse(name, Files.readAllBytes(file), null);
+        Metadata signed = m.withSignaturesOf(signers);
+        new FileStore(file.toAbsolutePath().getParent()).put(name, signed.toBytes());
+        return signed.signatures().size() - m.signatures().size();
+    }
+
+    private static String typeOf(Path file) throws IOException, TufException {
         String name = file.getFileName().toString();
         Metadata m = Metadata.parse(name, Files.readAllBytes(file), null);
         if (!m.type().equals("root") && !m.type().equals("targets")) {
             throw new TufException(name, "offline signing", "is a " + m.type() + " file; only root and targets are"
                     + " signed with the offline keys");
         }
-        List<SigningKey> keys = keyring.loadAll(m.type());
-        if (keys.isEmpty()) {
-            throw new IOException("no " + m.type() + " key in " + keyring.dir());
-        }
-        Metadata signed = m.withSignaturesOf(keys);
-        new FileStore(file.getParent()).put(name, signed.toBytes());
-        return signed.signatures().size() - m.signatures().size();
+        return m.type();
     }
 
     /**

@@ -76,12 +76,12 @@ public final class Metadata {
      * This metadata with a signature added by each key that has not signed it yet; how several
      * holders of offline keys (a root threshold) sign the same file in turn.
      */
-    public Metadata withSignaturesOf(List<SigningKey> keys) {
+    public Metadata withSignaturesOf(List<? extends Signer> keys) {
         byte[] canonical = CanonicalJson.encode(signed);
         List<Map<String, Object>> sigs = new ArrayList<>(signatures);
         Set<String> have = new HashSet<>();
         sigs.forEach(s -> have.add((String) s.get("keyid")));
-        for (SigningKey k : keys) {
+        for (Signer k : keys) {
             if (have.add(k.keyid())) {
                 Map<String, Object> s = new LinkedHashMap<>();
                 s.put("keyid", k.keyid());

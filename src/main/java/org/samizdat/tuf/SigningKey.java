@@ -3,7 +3,7 @@ package org.samizdat.tuf;
 import org.samizdat.archive.Hex;
 
 /** An Ed25519 private key with its public {@link Key}; signs canonical bytes. */
-public final class SigningKey {
+public final class SigningKey implements Signer {
     private final byte[] seed;
     private final Key key;
 
@@ -22,10 +22,12 @@ public final class SigningKey {
         return new SigningKey(pair.seed(), Key.ed25519(pair.publicKey()));
     }
 
+    @Override
     public Key key() {
         return key;
     }
 
+    @Override
     public String keyid() {
         return key.keyid();
     }
@@ -35,6 +37,7 @@ public final class SigningKey {
     }
 
     /** The lowercase hex Ed25519 signature of {@code message}. */
+    @Override
     public String signHex(byte[] message) {
         return Hex.encode(Ed25519.sign(seed, message));
     }
