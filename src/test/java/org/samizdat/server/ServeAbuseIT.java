@@ -90,8 +90,8 @@ class ServeAbuseIT {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {
-            "/private/keys/root.key.json", "/private/state.json", "/archive.json", "/public/../private/state.json",
-            "/targets/../private/keys/root.key.json", "/targets/%2e%2e/%2e%2e/private/keys/root.key.json",
+            "/private/keys/releases.key.json", "/private/state.json", "/archive.json", "/public/../private/state.json",
+            "/targets/../private/keys/releases.key.json", "/targets/%2e%2e/%2e%2e/private/keys/releases.key.json",
             "/targets/%2E%2E%2F%2E%2E%2Fprivate%2Fstate.json", "/targets/%252e%252e/%252e%252e/private/state.json",
             "/targets/..;/..;/private/state.json", "/targets/.%2e/.%2e/private/state.json",
             "/metadata/%c0%ae%c0%ae/%c0%ae%c0%ae/private/state.json", "/metadata/%ef%bc%8e%ef%bc%8e/private/state.json",

@@ -152,13 +152,13 @@ class ServeIT {
     void neverListsDirectoriesNorServesAnythingOutsideThePublicTree() throws Exception {
         assertEquals(404, get("/metadata/").statusCode());
         assertEquals(404, get("/targets/r0001/").statusCode());
-        String key = Files.readString(archive.dir().keysDir().resolve("root.key.json"));
+        String key = Files.readString(archive.dir().keysDir().resolve("releases.key.json"));
         String seed = (String) Json.parseObject(key.getBytes(StandardCharsets.UTF_8)).get("seed");
-        for (String hostile : List.of("/private/keys/root.key.json", "/targets/../private/keys/root.key.json",
-                "/targets/../../private/keys/root.key.json", "/metadata/..%2f..%2fprivate/keys/root.key.json",
-                "/targets/%2e%2e/%2e%2e/private/keys/root.key.json", "/targets/%252e%252e/%252e%252e/private/keys/root.key.json",
-                "/metadata/%2e%2e/%2e%2e/archive/private/state.json", "/metadata/..\\..\\private\\keys\\root.key.json",
-                "/targets/r0001/%00", "//private/keys/root.key.json", "/metadata/%c0%ae%c0%ae/archive.json")) {
+        for (String hostile : List.of("/private/keys/releases.key.json", "/targets/../private/keys/releases.key.json",
+                "/targets/../../private/keys/releases.key.json", "/metadata/..%2f..%2fprivate/keys/releases.key.json",
+                "/targets/%2e%2e/%2e%2e/private/keys/releases.key.json", "/targets/%252e%252e/%252e%252e/private/keys/releases.key.json",
+                "/metadata/%2e%2e/%2e%2e/archive/private/state.json", "/metadata/..\\..\\private\\keys\\releases.key.json",
+                "/targets/r0001/%00", "//private/keys/releases.key.json", "/metadata/%c0%ae%c0%ae/archive.json")) {
             RawHttp.Reply reply = RawHttp.get(server.port(), hostile);
             String response = reply.whole();
             String status = reply.statusLine();
