@@ -323,6 +323,51 @@ public final class Publisher {
         FileStore.syncDirectories(dirs); // the links are durable before any metadata names them
     }
 
+    /**
+     * Signs a new signed mirror list (docs/FORMAT.md section 6): the list as a target, a new
+     * {@code mirrors} role listing only it, then snapshot and timestamp. Needs the mirrors,
+     * snapshot and timestamp keys (a registry's). Returns the new snapshot version.
+     */
+    public long publishMirrorList(MirrorList list) throws IOException, TufException {
+        try (Lock lock = Lock.take(dir)) {
+            FileStore pub = dir.publicStore();
+            Head head = Head.load(pub);
+            Instant now = clock.instant();
+            // verified against the targets role before anything is signed over it
+            Targets current = Targets.from(head.loadRole(MIRRORS_ROLE, head.targets().keysForChild(MIRRORS_ROLE),
+                    head.targets().delegationKeys()));
+            byte[] bytes = list.toBytes();
+            String sha = Sha256.hex(bytes);
+            pub.put(MirrorList.fileName(sha), bytes);
+            Map<String, TargetFile> listed = Map.of(MirrorList.PATH, new TargetFile(bytes.length, sha, Map.of("kind", "mirror-list")));
+            long v = current.version() + 1;
+            Targets next = new Targets(v, now.plus(lifetimes.releases()), listed, Map.of(), List.of(), null);
+            Map<String, MetaFile> meta = new TreeMap<>(head.snapshot().meta());
+            meta.put(MIRRORS_ROLE + ".json", writeRole(pub, Metadata.sign(v + "." + MIRRORS_ROLE + ".json", next.toSigned(),
+                    List.of(keyring.load(MIRRORS_ROLE))), v));
+            Snapshot snap = new Snapshot(head.snapshot().version() + 1, now.plus(lifetimes.snapshot()), meta);
+            writeSnapshotAndTimestamp(pub, snap, head.timestamp().version(), keyring.load("snapshot"), keyring.load("timestamp"), now);
+            return snap.version();
+        }
+    }
+
+    /** The signed mirror list of a public tree (verified against the mirrors role), or an empty one. */
+    public static MirrorList mirrorList(FileStore store) throws IOException, TufException {
+        Head head = Head.load(store);
+        RoleKeys keys = head.targets().keysForChild(MIRRORS_ROLE);
+        if (keys == null) {
+            return MirrorList.EMPTY;
+        }
+        TargetFile listed = MirrorList.listedIn(Targets.from(head.loadRole(MIRRORS_ROLE, keys, head.targets().delegationKeys())));
+        if (listed == null) {
+            return MirrorList.EMPTY;
+        }
+        byte[] bytes = store.get(MirrorList.fileName(listed.sha256())).orElseThrow(() -> new TufException(MirrorList.PATH,
+                TufException.MISSING, "the mirrors role lists it but it is missing"));
+        listed.verify(MirrorList.PATH, bytes);
+        return MirrorList.parse(bytes);
+    }
+
     /** What a resign did: lines for the user, and warnings about roles it could not renew. */
     public record Resigned(List<String> renewed, List<String> warnings, long timestampVersion) {
     }

@@ -57,6 +57,20 @@ public final class Upstream implements Remote {
 
     /** As above, waiting out Retry-After through {@code sleeper}. */
     public Upstream(String url, Duration timeout, int busyRetries, Sleeper sleeper) {
+        this(url, timeout, busyRetries, sleeper, client(timeout));
+    }
+
+    /** The HTTP client of one upstream: HTTP/1.1 keep-alive, no redirects followed. */
+    public static HttpClient client(Duration connectTimeout) {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /**
+     * As above, over a shared {@code http} client (one made by {@link #client}): for a caller that
+     * talks to many nodes, such as a registry probing every mirror.
+     */
+    public Upstream(String url, Duration timeout, int busyRetries, Sleeper sleeper, HttpClient http) {
         this.busyRetries = busyRetries;
         this.sleeper = sleeper;
         String u = url.replaceAll("/+$", ""); // one form, so no path is built with a doubled slash
@@ -65,7 +79,7 @@ public final class Upstream implements Remote {
         }
         this.base = URI.create(u);
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = http;
     }
 
     @Override

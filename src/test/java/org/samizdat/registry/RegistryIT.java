@@ -1,0 +1,185 @@
+package org.samizdat.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.samizdat.repo.MirrorList;
+import org.samizdat.repo.Publisher;
+import org.samizdat.repo.StaticServer;
+import org.samizdat.repo.TestArchive;
+import org.samizdat.repo.TufJs;
+import org.samizdat.store.FileStore;
+import org.samizdat.sync.MirrorSync;
+import org.samizdat.sync.Trust;
+import org.samizdat.sync.Upstream;
+import org.samizdat.work.Progress;
+
+/**
+ * The registry against real mirrors on loopback: honest ones are probed and signed into the list,
+ * which tuf-js verifies as a target; a mirror serving tampered documents is dropped and returns
+ * once whole; a stale one is left out; a node that never answers cannot stall a cycle; and
+ * hostile registrations are refused with their reason.
+ */
+class RegistryIT {
+    /** Probes on loopback; a mirror behind the origin for longer than 2 s is stale. */
+    private static final RegistryConfig CONFIG = new RegistryConfig(Duration.ofMinutes(1), Duration.ofSeconds(2), 8, 3,
+            Duration.ofSeconds(2), Duration.ofHours(1), Duration.ofDays(1), Duration.ofHours(1), 10, true);
+
+    @TempDir
+    Path tmp;
+
+    private TestArchive origin;
+
+    private Path mirrorOf(String name) throws Exception {
+        Path dir = tmp.resolve(name);
+        try (StaticServer o = new StaticServer(origin.publicDir())) {
+            new MirrorSync(dir, new Upstream(o.url(), Duration.ofSeconds(5)), Trust.fingerprint(origin.fingerprint),
+                    Clock.systemUTC(), 2, Progress.NONE).sync();
+        }
+        return dir;
+    }
+
+    private static Set<String> listed(MirrorList l) {
+        Set<String> s = new TreeSet<>();
+        l.mirrors().forEach(e -> s.add(e.urls().getFirst()));
+        return s;
+    }
+
+    /** Every document of a mirror replaced by other bytes of the same length. */
+    private static List<Path> tamper(Path mirror) throws Exception {
+        List<Path> docs;
+        try (Stream<Path> s = Files.walk(mirror.resolve("targets/r0001"))) {
+            docs = s.filter(Files::isRegularFile).toList();
+        }
+        for (Path d : docs) {
+            byte[] b = Files.readAllBytes(d);
+            b[0] ^= 1;
+            Files.write(d, b);
+        }
+        return docs;
+    }
+
+    @Test
+    void theSignedListCarriesTheHealthyMirrorsDropsALiarAndAStaleOneAndTufJsVerifiesIt() throws Exception {
+        origin = TestArchive.create(tmp.resolve("origin"), Instant.now());
+        origin.stage("docs", 3);
+        origin.publish("one");
+        Path a = mirrorOf("a");
+        Path b = mirrorOf("b");
+        Path liar = mirrorOf("liar");
+        Path stale = mirrorOf("stale");
+        origin.stage("more", 2);
+        origin.publish("two");
+        // the stale mirror never syncs again: back-date the release it misses beyond the allowance
+        Path missed = origin.metadata("3.snapshot.json");
+        Files.setLastModifiedTime(missed, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
+        a = mirrorOf("a");
+        b = mirrorOf("b");
+        liar = mirrorOf("liar");
+        tamper(liar);
+        try (StaticServer o = new StaticServer(origin.publicDir());
+             StaticServer sa = new StaticServer(a); StaticServer sb = new StaticServer(b);
+             StaticServer sl = new StaticServer(liar); StaticServer ss = new StaticServer(stale);
+             ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             Registry registry = new Registry(origin.publicDir(), tmp.resolve("registry"), o.url(), CONFIG,
+                     l -> origin.publisher().publishMirrorList(l), Clock.systemUTC(), line -> { })) {
+            Thread.ofVirtual().start(() -> {
+                List<Socket> held = new ArrayList<>(); // accepts and never answers
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (Exception closed) {
+                    // the test is over
+                }
+            });
+            String never = "http://127.0.0.1:" + silent.getLocalPort();
+            for (String url : List.of(sa.url(), sb.url(), sl.url(), ss.url(), never)) {
+                registry.register(Registration.parse(url.getBytes(StandardCharsets.UTF_8)), "192.0.2.1");
+            }
+            long started = System.nanoTime();
+            Registry.Cycle c = registry.probeAll();
+            assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 20,
+                    "a node that never answers costs one timeout, not the cycle");
+            assertEquals(5, c.probed());
+            assertEquals(3, c.healthy(), "whole: a, b and the stale one; " + registry.known());
+            MirrorList signed = Publisher.mirrorList(new FileStore(origin.publicDir()));
+            assertEquals(Set.of(sa.url(), sb.url()), listed(signed), registry.known().toString());
+            assertEquals(o.url(), signed.registry());
+            for (Registry.Known k : registry.known()) {
+                if (k.url().equals(sl.url())) {
+                    assertTrue(k.problem().startsWith("serves other bytes"), k.problem());
+                } else if (k.url().equals(ss.url())) {
+                    assertTrue(k.lagSeconds(Instant.now()) >= 0 && k.last().snapshotVersion() < signed.mirrors().getFirst()
+                            .snapshotVersion(), k.toString());
+                } else if (k.url().equals(never)) {
+                    assertTrue(k.problem().startsWith("unreachable"), k.problem());
+                }
+            }
+
+            // tuf-js verifies the list as a target of the mirrors role
+            TufJs.Result r = TufJs.run(o.url(), origin.metadata("1.root.json"), tmp.resolve("tufjs"),
+                    Map.of(MirrorList.PATH, tmp.resolve("list.json")));
+            assertTrue(r.ok(), r.error() + ": " + r.message());
+            assertEquals(listed(signed), listed(MirrorList.parse(Files.readAllBytes(tmp.resolve("list.json")))));
+
+            // the liar repairs itself and returns at the next probe; the mirrors follow the new list's version
+            tamper(liar); // each flipped byte flipped back
+            mirrorOf("a");
+            mirrorOf("b");
+            mirrorOf("liar");
+            c = registry.probeAll();
+            assertTrue(c.signedSnapshot() > 0, "the list changed, so it was signed again");
+            assertEquals(Set.of(sa.url(), sb.url(), sl.url()), listed(Publisher.mirrorList(new FileStore(origin.publicDir()))));
+            assertTrue(origin.check(true).ok());
+
+            // no change: no new signature
+            assertEquals(0, registry.probeAll().signedSnapshot());
+            assertTrue(registry.cycles(Instant.now().minus(Duration.ofHours(1))).size() >= 3, "each cycle is kept");
+        }
+    }
+
+    @Test
+    void hostileRegistrationsAreRefusedWithTheirReason() throws Exception {
+        origin = TestArchive.create(tmp.resolve("origin"), Instant.now());
+        try (Registry strict = new Registry(origin.publicDir(), tmp.resolve("registry"), null, RegistryConfig.DEFAULT,
+                l -> 0, Clock.systemUTC(), line -> { })) {
+            for (String url : List.of("http://127.0.0.1:8080", "http://10.1.2.3", "http://[::1]:80", "http://169.254.169.254",
+                    "http://192.168.0.1", "http://[fd00::1]", "http://localhost:9")) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> strict.register(Registration.parse(url.getBytes(StandardCharsets.UTF_8)), "198.51.100.7"), url);
+                assertTrue(e.getMessage().contains("private, loopback or link-local"), e.getMessage());
+            }
+            for (String body : List.of("not a url", "ftp://example.org", "http://user:pw@example.org", "http://example.org/?q=1",
+                    "http://x.onion", "{\"url\": 3}", "x".repeat(3000))) {
+                assertThrows(IllegalArgumentException.class, () -> Registration.parse(body.getBytes(StandardCharsets.UTF_8)), body);
+            }
+        }
+        try (Registry limited = new Registry(origin.publicDir(), tmp.resolve("registry2"), null, CONFIG, l -> 0,
+                Clock.systemUTC(), line -> { })) {
+            for (int i = 0; i < CONFIG.registrationsPerHour(); i++) {
+                limited.register(Registration.parse(("http://127.0.0." + (i + 2) + ":8080").getBytes()), "203.0.113.9");
+            }
+            assertThrows(Registry.TooManyRegistrations.class,
+                    () -> limited.register(Registration.parse("http://127.0.0.99:8080".getBytes()), "203.0.113.9"));
+            limited.register(Registration.parse("http://127.0.0.99:8080".getBytes()), "203.0.113.10"); // another address
+        }
+    }
+}
