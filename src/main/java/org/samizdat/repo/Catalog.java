@@ -12,6 +12,7 @@ import org.samizdat.archive.Sha256;
 import org.samizdat.archive.TargetPath;
 import org.samizdat.store.FileStore;
 import org.samizdat.tuf.Metadata;
+import org.samizdat.tuf.RoleKeys;
 import org.samizdat.tuf.TargetFile;
 import org.samizdat.tuf.Targets;
 import org.samizdat.tuf.TufException;
@@ -127,6 +128,28 @@ public final class Catalog {
         }
         return r;
     }
+
+    /** The signed mirror list this version carries (verified against the mirrors role), or an empty one. */
+    public MirrorList mirrorList() throws IOException, TufException {
+        MirrorList l = mirrorList;
+        if (l == null) {
+            RoleKeys keys = head.targets().keysForChild(Publisher.MIRRORS_ROLE);
+            TargetFile listed = keys == null ? null : MirrorList.listedIn(Targets.from(
+                    head.loadRole(Publisher.MIRRORS_ROLE, keys, head.targets().delegationKeys())));
+            if (listed == null) {
+                l = MirrorList.EMPTY;
+            } else {
+                byte[] bytes = store.get(MirrorList.fileName(listed.sha256())).orElseThrow(() -> new TufException(
+                        MirrorList.PATH, TufException.MISSING, "the mirrors role lists it but it is missing"));
+                listed.verify(MirrorList.PATH, bytes);
+                l = MirrorList.parse(bytes);
+            }
+            mirrorList = l;
+        }
+        return l;
+    }
+
+    private volatile MirrorList mirrorList;
 
     /** The documents the publisher withdrew (signed by the targets key), checked against the signed hash. */
     public Withdrawals withdrawals() throws IOException, TufException {

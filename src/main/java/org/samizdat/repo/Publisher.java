@@ -353,19 +353,7 @@ public final class Publisher {
 
     /** The signed mirror list of a public tree (verified against the mirrors role), or an empty one. */
     public static MirrorList mirrorList(FileStore store) throws IOException, TufException {
-        Head head = Head.load(store);
-        RoleKeys keys = head.targets().keysForChild(MIRRORS_ROLE);
-        if (keys == null) {
-            return MirrorList.EMPTY;
-        }
-        TargetFile listed = MirrorList.listedIn(Targets.from(head.loadRole(MIRRORS_ROLE, keys, head.targets().delegationKeys())));
-        if (listed == null) {
-            return MirrorList.EMPTY;
-        }
-        byte[] bytes = store.get(MirrorList.fileName(listed.sha256())).orElseThrow(() -> new TufException(MirrorList.PATH,
-                TufException.MISSING, "the mirrors role lists it but it is missing"));
-        listed.verify(MirrorList.PATH, bytes);
-        return MirrorList.parse(bytes);
+        return Catalog.open(store).mirrorList();
     }
 
     /** What a resign did: lines for the user, and warnings about roles it could not renew. */

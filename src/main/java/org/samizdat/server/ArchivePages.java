@@ -39,6 +39,7 @@ final class ArchivePages extends PageGroup {
             m.put("latest", infos.reversed().stream().limit(5).toList());
             m.put("fingerprintGrouped", org.samizdat.tuf.RootFingerprint.parse(c.rootFingerprint()).grouped("\n"));
             m.put("searchState", sources.indexer() == null ? "ready" : sources.indexer().index().state());
+            m.put("copies", String.format(Locale.ROOT, "%,d", c.mirrorList().mirrors().size()));
         }
         return Page.html(200, templates.render("home", m));
     }

@@ -27,6 +27,8 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.samizdat.archive.Json;
 import org.samizdat.archive.Sha256;
+import org.samizdat.registry.Registration;
+import org.samizdat.registry.Registry;
 import org.samizdat.sync.Downstreams;
 
 /**
@@ -49,6 +51,7 @@ public final class ArchiveServer implements AutoCloseable {
     private final Runnable onNotify;
     private final ReaderPages pages;
     private final Downstreams downstreams;
+    private final Registry registry;
     private final FloodDefences defences;
 
     public ArchiveServer(ServerConfig config, NodeStatus status, Runnable onNotify) {
@@ -66,6 +69,13 @@ public final class ArchiveServer implements AutoCloseable {
         if (downstreams != null) {
             io.micrometer.core.instrument.Gauge.builder("samizdat_downstreams", downstreams, d -> d.list().size())
                     .description("nodes this one notifies of new versions (registered in the last hour)").register(metrics);
+        }
+        this.registry = reader.registry();
+        io.micrometer.core.instrument.Gauge.builder("samizdat_mirrors_listed", pages, ReaderPages::listedMirrors)
+                .description("verified copies the signed mirror list of the served version names").register(metrics);
+        if (registry != null) {
+            io.micrometer.core.instrument.Gauge.builder("samizdat_registry_registered", registry, r -> r.known().size())
+                    .description("mirrors registered with this node's registry").register(metrics);
         }
         if (reader.indexer() != null) {
             var index = reader.indexer().index();
@@ -112,7 +122,7 @@ public final class ArchiveServer implements AutoCloseable {
         files.setEtags(true);
         files.setAcceptRanges(true);
         files.setWelcomeFiles(List.of());
-        defences = new FloodDefences(server, connector, config.limits(), metrics, reader.mirrors());
+        defences = new FloodDefences(server, connector, config.limits(), metrics, pages::mirrors);
         server.setHandler(defences.wrap(new Routes(files)));
         server.setErrorHandler(new PlainErrors());
         server.setStopAtShutdown(false);
@@ -211,7 +221,7 @@ public final class ArchiveServer implements AutoCloseable {
                 response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
                 return text(response, callback, HttpStatus.NOT_FOUND_404, "not found\n");
             }
-            boolean posted = path.equals("/api/notify") || path.equals("/api/downstreams");
+            boolean posted = path.equals("/api/notify") || path.equals("/api/downstreams") || path.equals("/api/mirrors");
             if (!posted && !method.equals("GET") && !method.equals("HEAD")) {
                 missing.increment();
                 return notAllowed(response, callback);
@@ -252,6 +262,17 @@ public final class ArchiveServer implements AutoCloseable {
                     return refused == null ? text(response, callback, HttpStatus.ACCEPTED_202, "registered\n")
                             : text(response, callback, HttpStatus.BAD_REQUEST_400, refused + "\n");
                 }
+                case "/api/mirrors" -> {
+                    api.increment();
+                    if (method.equals("POST")) {
+                        return register(request, response, callback);
+                    }
+                    ReaderPages.Page page = pages.mirrorsJson(baseUrl(request));
+                    response.setStatus(page.status());
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, page.contentType());
+                    response.getHeaders().put(HttpHeader.CACHE_CONTROL, page.cacheControl());
+                    return sink(response, callback, page.body());
+                }
                 case "/favicon.ico", "/static/style.css" -> {
                     return asset(path, request, response, callback);
                 }
@@ -276,6 +297,28 @@ public final class ArchiveServer implements AutoCloseable {
                             : sink(response, callback, page.body());
                 }
             }
+        }
+    }
+
+    /**
+     * {@code POST /api/mirrors}: a mirror asks to be listed. The client's address is used only to
+     * rate-limit, in memory; a refusal says why.
+     */
+    private boolean register(Request request, Response response, Callback callback) throws java.io.IOException {
+        if (registry == null) {
+            return text(response, callback, HttpStatus.NOT_FOUND_404,
+                    "this node runs no mirror registry; register where the signed mirror list says (its \"registry\")\n");
+        }
+        byte[] body = Content.Source.asInputStream(request).readNBytes(Registration.MAX_BODY + 1);
+        try {
+            String said = registry.register(Registration.parse(body),
+                    ClientAddress.key(request.getConnectionMetaData().getRemoteSocketAddress()));
+            return text(response, callback, HttpStatus.ACCEPTED_202, said + "\n");
+        } catch (Registry.TooManyRegistrations e) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "3600");
+            return text(response, callback, HttpStatus.TOO_MANY_REQUESTS_429, e.getMessage() + "\n");
+        } catch (IllegalArgumentException | java.net.UnknownHostException e) {
+            return text(response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage() + "\n");
         }
     }
 

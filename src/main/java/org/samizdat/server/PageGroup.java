@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.samizdat.archive.Json;
 import org.samizdat.repo.Catalog;
+import org.samizdat.repo.MirrorList;
 import org.samizdat.repo.ReleaseInfo;
 import org.samizdat.tuf.TufException;
 
@@ -87,15 +88,34 @@ abstract class PageGroup {
         }
     }
 
+    /** The verified copies other than this node: the signed mirror list of the version this node serves. */
     List<String> otherMirrors(String base) {
         List<String> out = new ArrayList<>();
-        for (String m : sources.mirrors().get()) {
+        for (String m : signedMirrors()) {
             String u = m.replaceAll("/+$", "");
             if (u.matches("https?://[^\\s\"'<>]+") && !u.equals(base) && !out.contains(u)) {
                 out.add(u);
             }
         }
         return out;
+    }
+
+    /** Every URL of the signed mirror list this node serves (empty when it has none or cannot read it). */
+    List<String> signedMirrors() {
+        MirrorList l = signedList();
+        return l == null ? List.of() : l.urls();
+    }
+
+    MirrorList signedList() {
+        Catalog c = catalogs.get();
+        if (c == null) {
+            return null;
+        }
+        try {
+            return c.mirrorList();
+        } catch (IOException | TufException e) {
+            return null;
+        }
     }
 
     static Page json(int status, Map<String, Object> body) {

@@ -1,5 +1,7 @@
 package org.samizdat.server;
 
+import org.samizdat.repo.MirrorList;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -53,9 +55,20 @@ final class ReaderPages {
         return searchCache;
     }
 
-    /** The other mirrors this node knows, for the overload page. */
+    /** The verified copies (the signed mirror list), for the overload page. */
     List<String> mirrors() {
-        return sources.mirrors().get();
+        return network.signedMirrors();
+    }
+
+    /** The signed mirror list and, on a registry, what it knows of every registrant: {@code GET /api/mirrors}. */
+    Page mirrorsJson(String base) {
+        return network.mirrorsJson(base);
+    }
+
+    /** How many copies the signed list names now (for /metrics). */
+    int listedMirrors() {
+        MirrorList l = network.signedList();
+        return l == null ? 0 : l.mirrors().size();
     }
 
     byte[] css() {
@@ -95,6 +108,9 @@ final class ReaderPages {
         }
         if (path.equals("/mirrors")) {
             return network.mirrors(base);
+        }
+        if (path.equals("/mirrors/history.svg")) {
+            return network.historyChart();
         }
         if (path.equals("/run-a-mirror")) {
             return network.runAMirror(base);

@@ -2,15 +2,21 @@ package org.samizdat.server;
 
 import java.util.List;
 import java.util.function.Supplier;
+import org.samizdat.registry.Registry;
 import org.samizdat.search.Indexer;
 
 /**
  * What a node's reader pages draw on besides its public tree: the search index keeper (null when
- * search is off) and the other nodes it knows (its upstream and registered downstreams).
+ * search is off), the nodes it talks to (its upstream and registered downstreams, shown as such,
+ * never as verified copies), and the mirror registry when this node runs one (else null).
  */
-public record ReaderSources(Indexer indexer, Supplier<List<String>> mirrors) {
+public record ReaderSources(Indexer indexer, Supplier<List<String>> neighbours, Registry registry) {
     public ReaderSources {
-        mirrors = mirrors == null ? List::of : mirrors;
+        neighbours = neighbours == null ? List::of : neighbours;
+    }
+
+    public ReaderSources(Indexer indexer, Supplier<List<String>> neighbours) {
+        this(indexer, neighbours, null);
     }
 
     public static ReaderSources none() {

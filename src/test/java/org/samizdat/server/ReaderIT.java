@@ -34,13 +34,18 @@ import org.samizdat.store.FileStore;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReaderIT {
     private static final String MIRROR = "http://127.0.0.9:8080";
+    /** A node this one talks to but that no signed list names: never shown as a copy. */
+    private static final String NEIGHBOUR = "http://127.0.0.10:8080";
     private TestArchive archive;
     private ReaderServer node;
 
     @BeforeAll
     void start(@TempDir Path tmp) throws Exception {
         archive = SampleArchive.create(tmp, 60);
-        node = new ReaderServer(archive.publicDir(), tmp.resolve("index"), List.of(MIRROR));
+        java.time.Instant t = archive.now();
+        archive.publisher().publishMirrorList(new org.samizdat.repo.MirrorList(t, null, List.of(
+                new org.samizdat.repo.MirrorList.Entry(List.of(MIRROR), t, t, 3, 0, 12))));
+        node = new ReaderServer(archive.publicDir(), tmp.resolve("index"), List.of(NEIGHBOUR));
     }
 
     @AfterAll
@@ -89,6 +94,28 @@ class ReaderIT {
     }
 
     @Test
+    void onlyTheSignedMirrorListIsShownAsCopiesOnTheHomeMirrorsApiAndMetrics() throws Exception {
+        assertTrue(node.get("/").body().contains("1 verified copy"), "the home page counts the signed list");
+        String page = node.get("/mirrors").body();
+        assertTrue(page.contains("Verified copies: 1") && page.contains("href=\"" + MIRROR + "/\""), page);
+        assertTrue(page.indexOf(NEIGHBOUR) > page.indexOf("Nodes this one talks to"), "a neighbour is not listed as a copy");
+        Map<String, Object> api = Json.parseObject(node.get("/api/mirrors").body().getBytes(StandardCharsets.UTF_8));
+        assertEquals(1L, api.get("copies"));
+        assertEquals(List.of(MIRROR), ((Map<?, ?>) ((List<?>) ((Map<?, ?>) api.get("signed")).get("mirrors")).getFirst()).get("urls"));
+        assertTrue(node.get("/metrics").body().contains("samizdat_mirrors_listed 1.0"));
+        assertEquals(404, node.get("/mirrors/history.svg").statusCode(), "only a registry keeps history");
+        java.net.http.HttpResponse<String> post = postMirror();
+        assertEquals(404, post.statusCode(), "a node without a registry refuses a registration");
+        assertTrue(post.body().contains("runs no mirror registry"), post.body());
+    }
+
+    private java.net.http.HttpResponse<String> postMirror() throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(node.url() + "/api/mirrors")).POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                "https://mirror.example")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void aDocumentPageEscapesWhatTheDocumentSaysAndLinksItsVerifiedRawFile() throws Exception {
         Catalog.Entry lake = entry("special/lake.txt");
         String page = node.get("/doc/" + lake.path()).body();
@@ -97,6 +124,7 @@ class ReaderIT {
         assertTrue(page.contains(lake.file().sha256()));
         assertTrue(page.contains("href=\"/search?tag=SENV\""), "tags link to the search");
         assertTrue(page.contains(MIRROR + "/doc/" + lake.path()), "other mirrors carry it");
+        assertFalse(page.contains(NEIGHBOUR), "only the signed list's mirrors are shown as copies");
         Matcher raw = Pattern.compile("class=\"raw\" href=\"([^\"]+)\"").matcher(page);
         assertTrue(raw.find());
         HttpResponse<byte[]> file = node.getBytes(raw.group(1));
