@@ -82,6 +82,20 @@ final class MirrorCommand implements Callable<Integer> {
             description = "This mirror's own base URL; the upstream is asked to notify it of new versions (default: none, and the mirror only polls).")
     String publicUrl;
 
+    @Option(names = "--registry", paramLabel = "URL",
+            description = "Register this mirror (its --public-url) with the mirror registry at URL, hourly (default: the"
+                    + " registry the signed mirror list names, when --public-url is given).")
+    String registry;
+
+    @Option(names = "--also", paramLabel = "URL",
+            description = "Another URL of this same mirror to list (a .onion address, an IP-literal URL); repeat it (default: none).")
+    java.util.List<String> also = new java.util.ArrayList<>();
+
+    @Option(names = "--stay", description = "Always copy from UPSTREAM; by default, after the first sync the mirror copies"
+            + " from a listed mirror older than itself (the network grows as a tree), and moves to another listed one when its"
+            + " upstream fails 3 times in a row.")
+    boolean stay;
+
     @Option(names = "--parallel", defaultValue = "4", paramLabel = "N", description = "Documents downloaded at once (default: ${DEFAULT-VALUE}).")
     int parallel;
 
@@ -127,11 +141,16 @@ final class MirrorCommand implements Callable<Integer> {
         }
         MirrorSync sync = new MirrorSync(pub, up, t, Clock.systemUTC(), parallel, org.samizdat.work.Progress.NONE);
         Mirror mirror = new Mirror(sync, pub, up.url(), Clock.systemUTC(), line -> System.out.println(line));
+        if (!stay) {
+            mirror.findParents(publicUrl);
+        }
+        org.samizdat.sync.Registrant registrant = publicUrl == null ? null
+                : new org.samizdat.sync.Registrant(publicUrl, also, registry, Clock.systemUTC(), line -> System.out.println(line));
         Downstreams downstreams = new Downstreams(Clock.systemUTC(), line -> System.out.println(line));
         Indexer indexer = search.start(directory, pub, line -> System.out.println(line));
         ArchiveServer server = new ArchiveServer(new ServerConfig(bind, port, pub, "samizdat mirror", publicUrl, flood.limits()), mirror::status,
                 mirror::trigger, downstreams, new ReaderSources(indexer, () -> {
-                    java.util.List<String> known = new java.util.ArrayList<>(java.util.List.of(up.url()));
+                    java.util.List<String> known = new java.util.ArrayList<>(java.util.List.of(mirror.upstream()));
                     known.addAll(downstreams.list());
                     return known;
                 })).start();
@@ -145,7 +164,14 @@ final class MirrorCommand implements Callable<Integer> {
                 }
             }
             if (publicUrl != null) {
-                Downstreams.subscribe(up.url(), publicUrl);
+                Downstreams.subscribe(mirror.upstream(), publicUrl);
+            }
+            if (registrant != null) {
+                try {
+                    registrant.maybeRegister(org.samizdat.repo.Catalog.open(new org.samizdat.store.FileStore(pub)).mirrorList());
+                } catch (Exception e) {
+                    System.out.println("cannot read the signed mirror list: " + e.getMessage());
+                }
             }
         });
         mirror.start(executor, Duration.ofSeconds(Math.max(1, interval)));

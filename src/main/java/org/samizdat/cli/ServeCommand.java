@@ -41,6 +41,21 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             description = "The base URL readers reach this node at, shown in the commands on its pages (default: from each request).")
     String publicUrl;
 
+    @Option(names = "--registry",
+            description = "Also run the mirror registry (the origin's archive only): take POST /api/mirrors, probe every"
+                    + " registered mirror each minute, and sign the mirror list. It loads the mirrors and snapshot keys"
+                    + " besides the timestamp key (default: off).")
+    boolean registry;
+
+    @Option(names = "--registry-allow-private",
+            description = "Let the registry probe loopback and private addresses: for a network on one machine or a LAN"
+                    + " (default: refused, so the registry is no scanner of its own network).")
+    boolean allowPrivate;
+
+    @Option(names = "--probe-every", defaultValue = "60", paramLabel = "SECONDS",
+            description = "How often the registry probes every mirror (default: ${DEFAULT-VALUE}).")
+    long probeEvery;
+
     @Mixin
     PassphraseOptions passphrase;
 
@@ -69,12 +84,35 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                     java.nio.file.Files.readAllBytes(dir.configFile())).get("name")) : null;
             Downstreams downstreams = new Downstreams(Clock.systemUTC(), System.out::println);
             Indexer indexer = search.start(directory, pub, System.out::println);
+            org.samizdat.registry.Registry reg = null;
+            if (registry) {
+                if (!dir.isArchive()) {
+                    System.err.println("samizdat: --registry runs on the publisher's archive (it signs the mirror list)");
+                    return Main.USAGE;
+                }
+                Publisher signer = passphrase.publisher(dir, Progress.NONE);
+                org.samizdat.registry.RegistryConfig d = org.samizdat.registry.RegistryConfig.DEFAULT;
+                org.samizdat.registry.RegistryConfig cfg = new org.samizdat.registry.RegistryConfig(
+                        java.time.Duration.ofSeconds(Math.max(1, probeEvery)), d.timeout(), d.concurrency(), d.documentsPerProbe(),
+                        d.lagAllowance(), d.graceUnreachable(), d.forgetAfter(), d.refreshListEvery(), d.registrationsPerHour(),
+                        allowPrivate);
+                reg = new org.samizdat.registry.Registry(pub, dir.privateDir().resolve("registry"), publicUrl, cfg,
+                        signer::publishMirrorList, Clock.systemUTC(), System.out::println);
+                if (publicUrl == null) {
+                    System.err.println("warning: without --public-url the signed mirror list cannot say where mirrors register");
+                }
+            }
             ArchiveServer server = new ArchiveServer(new ServerConfig(bind, port, pub, name, publicUrl, flood.limits()),
                     new OriginStatus(pub, Clock.systemUTC()), () -> { }, downstreams,
-                    new ReaderSources(indexer, downstreams::list)).start();
+                    new ReaderSources(indexer, downstreams::list, reg)).start();
             ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
             downstreams.start(timer);
             downstreams.watch(pub.resolve("metadata/timestamp.json"), timer);
+            if (reg != null) {
+                reg.start(timer);
+                System.out.println("Mirror registry: mirrors register with POST " + (publicUrl == null ? server.url() : publicUrl)
+                        + "/api/mirrors; probing every " + Math.max(1, probeEvery) + " s");
+            }
             if (dir.isArchive() && new Keyring(dir.keysDir(), null).has("timestamp")) {
                 Publisher publisher = passphrase.publisher(dir, Progress.NONE);
                 timer.scheduleWithFixedDelay(() -> {
@@ -94,7 +132,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             if (fp != null) {
                 System.out.println("Root fingerprint: " + fp);
             }
-            Shutdown.await(timer, server, indexer);
+            Shutdown.await(timer, server, indexer, reg);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

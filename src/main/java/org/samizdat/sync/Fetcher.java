@@ -19,6 +19,7 @@ import java.util.function.Consumer;
 import org.samizdat.archive.TargetPath;
 import org.samizdat.tuf.ClientLimits;
 import org.samizdat.tuf.RootFingerprint;
+import org.samizdat.repo.MirrorList;
 import org.samizdat.repo.Withdrawals;
 import org.samizdat.tuf.TargetFile;
 import org.samizdat.tuf.TufException;
@@ -68,8 +69,19 @@ public final class Fetcher {
     }
 
     public Outcome fetch(String path, List<String> given, Path out) throws SyncException {
-        // one form of each URL, so no path is built with a doubled slash
-        List<String> mirrors = given.stream().map(u -> u.replaceAll("/+$", "")).distinct().toList();
+        // one form of each URL, so no path is built with a doubled slash; the typed ones first, then the
+        // signed mirror list an earlier run verified (so a reader who fetched once finds a live copy)
+        List<String> typed = given.stream().map(u -> u.replaceAll("/+$", "")).distinct().toList();
+        List<String> known = new ArrayList<>(typed);
+        for (String u : cachedList().urls()) {
+            if (!known.contains(u) && known.size() < MAX_MIRRORS) {
+                known.add(u);
+            }
+        }
+        List<String> mirrors = List.copyOf(known);
+        if (mirrors.size() > typed.size()) {
+            log.accept("also trying " + (mirrors.size() - typed.size()) + " mirror(s) of the signed mirror list verified earlier");
+        }
         if (TargetPath.problem(path).isPresent()) {
             throw new SyncException(SyncException.Kind.LOCAL, "\"" + path + "\" is not a document path: "
                     + TargetPath.problem(path).get(), null);
@@ -112,7 +124,7 @@ public final class Fetcher {
                 warnings.add("no mirror that answered offered metadata that has not expired; this document is verified"
                         + " against the newest version they offered (timestamp version " + found.timestampVersion() + ", from "
                         + found.mirror() + "), and the publisher may have signed newer ones since");
-                found = new Found(found.target(), warnings, found.mirror(), found.timestampVersion());
+                found = new Found(found.target(), warnings, found.mirror(), found.timestampVersion(), found.list());
             }
         }
         if (found == null) {
@@ -127,11 +139,45 @@ public final class Fetcher {
         mirrors.stream().filter(m -> !m.equals(order.get(0))).forEach(order::add);
         String file = "/targets/" + new TargetPath(path).hashedName(target.sha256());
         String winner = download(file, target, order, out, errors);
+        keepList(found.list(), winner);
         return new Outcome(winner, target.length(), warnings);
     }
 
-    /** What one mirror's metadata says of the document, verified. */
-    private record Found(TargetFile target, List<String> warnings, String mirror, long timestampVersion) {
+    /** At most this many mirrors are tried for one document (the typed ones and the best of the signed list). */
+    static final int MAX_MIRRORS = 16;
+    private static final String LIST_FILE = "mirror-list.json";
+
+    /** The signed mirror list a previous run verified and kept with the trusted state, or an empty one. */
+    private MirrorList cachedList() {
+        try {
+            Path f = cache.resolve(LIST_FILE);
+            return Files.exists(f) ? MirrorList.parse(Files.readAllBytes(f)) : MirrorList.EMPTY;
+        } catch (IOException | TufException e) {
+            return MirrorList.EMPTY;
+        }
+    }
+
+    /** Keeps the signed mirror list of the version just verified, fetched from the mirror that served the document. */
+    private void keepList(TargetFile list, String from) {
+        if (list == null) {
+            return;
+        }
+        try {
+            byte[] bytes = new Upstream(from, timeout, 0, sleeper).get("/" + MirrorList.fileName(list.sha256()), list.length())
+                    .orElse(null);
+            if (bytes == null) {
+                return;
+            }
+            list.verify(MirrorList.PATH, bytes);
+            MirrorList.parse(bytes);
+            new org.samizdat.store.FileStore(cache).put(LIST_FILE, bytes);
+        } catch (SyncException | IOException | TufException e) {
+            log.accept("could not keep the signed mirror list: " + e.getMessage());
+        }
+    }
+
+    /** What one mirror's metadata says of the document, verified, and the signed mirror list's entry, if any. */
+    private record Found(TargetFile target, List<String> warnings, String mirror, long timestampVersion, TargetFile list) {
     }
 
     /**
@@ -153,7 +199,8 @@ public final class Fetcher {
             }
             found.get().requireSha256("targets", path);
             refuseWithdrawn(client, url, path);
-            return new Found(found.get(), client.trusted().warnings(), url, client.trusted().timestamp().version());
+            TargetFile list = client.targetInfo(MirrorList.PATH).orElse(null);
+            return new Found(found.get(), client.trusted().warnings(), url, client.trusted().timestamp().version(), list);
         } catch (TufException e) {
             lied.set(true);
             errors.add("upstream " + url + ": " + e.getMessage());

@@ -1,11 +1,15 @@
 package org.samizdat.sync;
 
+import java.io.IOException;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,9 +25,17 @@ import org.samizdat.tuf.TufTime;
  * (coalesced, never two syncs at once), and reports what it serves for {@code /api/status}.
  */
 public final class Mirror {
-    private final MirrorSync sync;
+    /** Failed syncs in a row after which a mirror copies from another listed mirror. */
+    static final int FAILURES_BEFORE_REPARENT = 3;
+    private volatile MirrorSync sync;
     private final Path publicDir;
-    private final String upstream;
+    private volatile String upstream;
+    private final String firstUpstream;
+    private volatile String self;
+    private volatile boolean pickParent;
+    private volatile boolean network;
+    private int failures;
+    private final List<String> abandoned = new ArrayList<>();
     private final Clock clock;
     private final Consumer<String> log;
     private final AtomicBoolean running = new AtomicBoolean();
@@ -44,8 +56,27 @@ public final class Mirror {
         this.sync = sync;
         this.publicDir = publicDir;
         this.upstream = upstream;
+        this.firstUpstream = upstream;
         this.clock = clock;
         this.log = log;
+    }
+
+    /**
+     * Lets this mirror find its own place in the network from the signed mirror list: after its
+     * first sync it moves to a listed mirror older than itself ({@link ParentChoice}), and when
+     * its upstream fails {@value #FAILURES_BEFORE_REPARENT} times in a row it moves to another one
+     * (back to the upstream it was given when no listed one is left). {@code self} is its own
+     * public URL (null when it has none).
+     */
+    public void findParents(String self) {
+        this.self = self;
+        this.pickParent = true;
+        this.network = true;
+    }
+
+    /** The node this mirror copies from now. */
+    public String upstream() {
+        return upstream;
     }
 
     /** Starts syncing on {@code executor}: now, then every {@code interval} with up to 20% jitter. */
@@ -95,19 +126,53 @@ public final class Mirror {
                         log.accept(String.format("synced version %d from %s: %s, %,d bytes",
                                 result.timestampVersion(), upstream, result.newDocuments(), result.bytes()));
                     }
+                    failures = 0;
                     afterSync.accept(result);
+                    if (pickParent) {
+                        moveTo(ParentChoice.choose(list(), self, List.of(upstream), new java.util.Random()),
+                                "a listed mirror older than this one, to spread the copies as a tree");
+                        pickParent = false;
+                    }
                     if (result.changed() && result.documents() > 1000) {
                         org.samizdat.work.Heap.giveBack();
                     }
                 } catch (SyncException e) {
                     lastError = e.getMessage();
                     log.accept("sync failed, still serving the previous version: " + e.getMessage());
+                    if (e.kind() != SyncException.Kind.LOCAL && ++failures >= FAILURES_BEFORE_REPARENT && network) {
+                        failures = 0;
+                        abandoned.add(upstream);
+                        String next = ParentChoice.choose(list(), self, abandoned, new java.util.Random());
+                        if (next == null) {
+                            abandoned.clear(); // every listed one tried: start over from the given upstream
+                            next = upstream.equals(firstUpstream) ? null : firstUpstream;
+                        }
+                        moveTo(next, upstream + " failed " + FAILURES_BEFORE_REPARENT + " times in a row");
+                    }
                 }
             } while (again.get());
         } finally {
             running.set(false);
         }
         return result;
+    }
+
+    private void moveTo(String next, String why) {
+        if (next == null || next.equals(upstream)) {
+            return;
+        }
+        log.accept("now copying from " + next + " (" + why + "; from the signed mirror list)");
+        sync = sync.withUpstream(new Upstream(next, Duration.ofSeconds(30)));
+        upstream = next;
+    }
+
+    /** The signed mirror list of the version this mirror serves (empty when unreadable). */
+    private org.samizdat.repo.MirrorList list() {
+        try {
+            return org.samizdat.repo.Catalog.open(new org.samizdat.store.FileStore(publicDir)).mirrorList();
+        } catch (IOException | org.samizdat.tuf.TufException e) {
+            return org.samizdat.repo.MirrorList.EMPTY;
+        }
     }
 
     /** JSON-ready status: role, version served, last sync, upstream, lag, archive mode, last error. */

@@ -60,8 +60,10 @@ public final class MirrorSync {
     private final Progress progress;
     /** Present while a sync runs: one left behind was killed (a dot-name, so it is never served). */
     private final Path marker;
+    private final Path publicDir;
 
     public MirrorSync(Path publicDir, Upstream upstream, Trust trust, Clock clock, int parallelism, Progress progress) {
+        this.publicDir = publicDir;
         this.local = new FileStore(publicDir);
         this.marker = publicDir.resolve(".sync-in-progress");
         this.upstream = upstream;
@@ -69,6 +71,15 @@ public final class MirrorSync {
         this.clock = clock;
         this.parallelism = Math.max(1, parallelism);
         this.progress = progress;
+    }
+
+    /** The same mirror copying from another upstream (a mirror re-parenting). */
+    public MirrorSync withUpstream(Upstream other) {
+        return new MirrorSync(publicDir, other, trust, clock, parallelism, progress);
+    }
+
+    public Upstream upstream() {
+        return upstream;
     }
 
     private SyncException lie(String detail) {
