@@ -33,7 +33,7 @@ public final class ParentChoice {
         long leastLag = Long.MAX_VALUE;
         for (MirrorList.Entry e : list.mirrors()) {
             String url = e.urls().getFirst();
-            if (e.firstSeen().isBefore(mine) && !e.urls().contains(self) && !avoid.contains(url)) {
+            if (e.firstSeen().isBefore(mine) && (self == null || !e.urls().contains(self)) && !avoid.contains(url)) {
                 older.add(e);
                 leastLag = Math.min(leastLag, e.lagSeconds());
             }
