@@ -182,4 +182,55 @@ class RegistryIT {
             limited.register(Registration.parse("http://127.0.0.99:8080".getBytes()), "203.0.113.10"); // another address
         }
     }
+
+    private static java.net.http.HttpResponse<String> post(String url, byte[] body) throws Exception {
+        try (java.net.http.HttpClient c = java.net.http.HttpClient.newHttpClient()) {
+            return c.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/mirrors"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    @Test
+    void postApiMirrorsRefusesHostileRegistrationsClearlyAndAMirrorThatRedirectsIsNeverListed() throws Exception {
+        origin = TestArchive.create(tmp.resolve("origin"), Instant.now());
+        origin.stage("docs", 2);
+        origin.publish("one");
+        com.sun.net.httpserver.HttpServer redirecting = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        redirecting.createContext("/", x -> {
+            x.getResponseHeaders().add("Location", "http://169.254.169.254/latest/meta-data/");
+            x.sendResponseHeaders(301, -1);
+            x.close();
+        });
+        redirecting.start();
+        try (Registry registry = new Registry(origin.publicDir(), tmp.resolve("registry"), null, CONFIG,
+                l -> origin.publisher().publishMirrorList(l), Clock.systemUTC(), line -> { });
+             org.samizdat.server.ArchiveServer node = new org.samizdat.server.ArchiveServer(
+                     new org.samizdat.server.ServerConfig("127.0.0.1", 0, origin.publicDir(), "origin"),
+                     new org.samizdat.server.OriginStatus(origin.publicDir(), Clock.systemUTC()), () -> { }, null,
+                     new org.samizdat.server.ReaderSources(null, List::of, registry)).start()) {
+            var huge = post(node.url(), ("http://127.0.0.1:1/" + "a".repeat(100_000)).getBytes(StandardCharsets.UTF_8));
+            assertEquals(400, huge.statusCode());
+            assertTrue(huge.body().contains("at most 2048 bytes"), huge.body());
+            var junk = post(node.url(), "<script>".getBytes(StandardCharsets.UTF_8));
+            assertEquals(400, junk.statusCode());
+            assertTrue(junk.body().contains("not a mirror URL"), junk.body());
+            String redirector = "http://127.0.0.1:" + redirecting.getAddress().getPort();
+            assertEquals(202, post(node.url(), redirector.getBytes(StandardCharsets.UTF_8)).statusCode());
+            for (int i = 1; i < CONFIG.registrationsPerHour(); i++) {
+                assertEquals(202, post(node.url(), ("http://127.0.0." + (i + 1) + ":9").getBytes(StandardCharsets.UTF_8)).statusCode());
+            }
+            var tooMany = post(node.url(), "http://127.0.0.99:9".getBytes(StandardCharsets.UTF_8));
+            assertEquals(429, tooMany.statusCode(), "thousands of registrations from one address stop at the limit");
+            assertTrue(tooMany.headers().firstValue("Retry-After").isPresent());
+
+            Registry.Cycle c = registry.probeAll();
+            assertEquals(0, c.listed(), "an unverified registrant is never listed: " + registry.known());
+            Registry.Known r = registry.known().stream().filter(k -> k.url().equals(redirector)).findFirst().orElseThrow();
+            assertTrue(r.problem().contains("redirects are not followed"), r.problem());
+        } finally {
+            redirecting.stop(0);
+        }
+    }
 }
