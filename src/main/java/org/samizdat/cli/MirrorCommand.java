@@ -124,7 +124,17 @@ final class MirrorCommand implements Callable<Integer> {
             String resume = hasVersion ? "The previous version is still served; run the same command again to resume."
                     : "Run the same command again to resume: documents already fetched and verified are kept.";
             try {
-                MirrorSync.Result r = Interruption.sayingOnStop(resume, first::sync);
+                MirrorSync.Result r = Interruption.sayingOnStop(resume, () -> {
+                    try {
+                        return first.sync();
+                    } catch (SyncException e) {
+                        if (!org.samizdat.sync.ArchiveMode.isFreeze(e)) {
+                            throw e;
+                        }
+                        // a first copy of an archive whose publisher went silent: archive mode, loudly
+                        return org.samizdat.sync.ArchiveMode.recover(first, java.util.List.of(), System.err::println).result();
+                    }
+                });
                 System.out.printf(r.changed() ? "Synced version %d (snapshot %d) from %s: %s, %,d bytes.%n"
                         : "Up to date at version %d (snapshot %d) with %s.%n",
                         r.timestampVersion(), r.snapshotVersion(), up.url(), r.newDocuments(), r.bytes());

@@ -118,7 +118,7 @@ public final class Mirror {
                 again.set(false);
                 lastAttempt = clock.instant();
                 try {
-                    result = sync.sync();
+                    result = syncOrRecover();
                     lastSync = clock.instant();
                     lastError = null;
                     upstreamVersion = result.timestampVersion();
@@ -155,6 +155,27 @@ public final class Mirror {
             running.set(false);
         }
         return result;
+    }
+
+    /** One sync; after a freeze, fresh metadata from another node or archive mode ({@link ArchiveMode}). */
+    private MirrorSync.Result syncOrRecover() throws SyncException {
+        try {
+            return sync.sync();
+        } catch (SyncException e) {
+            if (!ArchiveMode.isFreeze(e)) {
+                throw e;
+            }
+            List<String> others = new ArrayList<>(list().urls());
+            others.remove(self);
+            if (!others.contains(firstUpstream)) {
+                others.add(firstUpstream);
+            }
+            ArchiveMode.Outcome o = ArchiveMode.recover(sync, others, log);
+            if (o.freshNode() != null) {
+                moveTo(o.freshNode(), "it has fresh metadata where " + upstream + " has only expired");
+            }
+            return o.result();
+        }
     }
 
     private void moveTo(String next, String why) {

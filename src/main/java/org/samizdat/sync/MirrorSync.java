@@ -61,8 +61,15 @@ public final class MirrorSync {
     /** Present while a sync runs: one left behind was killed (a dot-name, so it is never served). */
     private final Path marker;
     private final Path publicDir;
+    private final TrustedSet.Expiry expiry;
 
     public MirrorSync(Path publicDir, Upstream upstream, Trust trust, Clock clock, int parallelism, Progress progress) {
+        this(publicDir, upstream, trust, clock, parallelism, progress, TrustedSet.Expiry.ENFORCE);
+    }
+
+    private MirrorSync(Path publicDir, Upstream upstream, Trust trust, Clock clock, int parallelism, Progress progress,
+                       TrustedSet.Expiry expiry) {
+        this.expiry = expiry;
         this.publicDir = publicDir;
         this.local = new FileStore(publicDir);
         this.marker = publicDir.resolve(".sync-in-progress");
@@ -75,7 +82,15 @@ public final class MirrorSync {
 
     /** The same mirror copying from another upstream (a mirror re-parenting). */
     public MirrorSync withUpstream(Upstream other) {
-        return new MirrorSync(publicDir, other, trust, clock, parallelism, progress);
+        return new MirrorSync(publicDir, other, trust, clock, parallelism, progress, expiry);
+    }
+
+    /**
+     * The same mirror in archive mode: expired metadata is admitted (every other rule holds, and an
+     * expired root is still refused). Only {@link ArchiveMode} decides when (SECURITY.md).
+     */
+    MirrorSync inArchiveMode() {
+        return new MirrorSync(publicDir, upstream, trust, clock, parallelism, progress, TrustedSet.Expiry.ARCHIVE);
     }
 
     public Upstream upstream() {
@@ -172,7 +187,7 @@ public final class MirrorSync {
                 KeyChange.removeWithdrawn(local, withdrawals.list); // stop serving them, now the list is in force
             }
             int manifests = (int) documents.stream().filter(Pending::manifest).count();
-            return new Result(true, ts.version(), snap.version(), documents.size(), bytes, false, manifests);
+            return new Result(true, ts.version(), snap.version(), documents.size(), bytes, !trusted.warnings().isEmpty(), manifests);
         } catch (TufException e) {
             throw lie(e);
         } catch (IOException e) {
@@ -206,7 +221,7 @@ public final class MirrorSync {
             }
             toWrite.put("1.root.json", first);
         }
-        TrustedSet trusted = new TrustedSet(first, now, false);
+        TrustedSet trusted = new TrustedSet(first, now, expiry);
         Set<String> held = new HashSet<>();
         trusted.followRoots((file, max) -> {
             Optional<byte[]> mine = local.get("metadata/" + file);
