@@ -12,10 +12,11 @@ jdk=$(find_jdk) || { echo "image-root: no JDK 21 or newer found" >&2; exit 1; }
 rm -rf "$out"
 mkdir -p "$out/opt" "$out/data" "$out/tmp"
 # Modules: what jdeps finds in the jar and its libraries, plus those reached by reflection or
-# service loading (Lucene's memory mapping, JMX for Jetty, JNDI for mail).
+# service loading (Lucene's memory mapping, JMX for Jetty, JNDI for mail, SunPKCS11 for hardware keys, JDBC for the
+# registry's H2).
 mods=$("$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 21 \
         --class-path "$target/lib/*" "$target/samizdat.jar" 2>/dev/null | tail -n1)
-mods="$mods,jdk.unsupported,java.naming,java.management,jdk.crypto.ec"
+mods="$mods,jdk.unsupported,java.naming,java.management,jdk.crypto.ec,jdk.crypto.cryptoki,java.sql"
 # jdk.crypto.ec was folded into java.base in JDK 22; keep only modules this JDK has
 have=$("$jdk/bin/java" --list-modules | sed 's/@.*//' | tr '\n' ' ')
 keep=()
