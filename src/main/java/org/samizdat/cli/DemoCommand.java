@@ -110,10 +110,18 @@ final class DemoCommand implements Callable<Integer> {
         originDownstreams.watch(archive.publicDir().resolve("metadata/timestamp.json"), executor);
         Indexer originIndex = SearchOptions.open(root.resolve("archive/index"), archive.publicDir(),
                 line -> System.out.println("origin: " + line));
+        // the origin runs the mirror registry too (loopback addresses allowed: the whole network is on this machine)
+        org.samizdat.registry.RegistryConfig d = org.samizdat.registry.RegistryConfig.DEFAULT;
+        org.samizdat.registry.Registry registry = new org.samizdat.registry.Registry(archive.publicDir(),
+                archive.privateDir().resolve("registry"), null, new org.samizdat.registry.RegistryConfig(Duration.ofSeconds(20),
+                        d.timeout(), d.concurrency(), d.documentsPerProbe(), d.lagAllowance(), d.graceUnreachable(), d.forgetAfter(),
+                        d.refreshListEvery(), d.registrationsPerHour(), true),
+                publisher::publishMirrorList, Clock.systemUTC(), line -> System.out.println("origin: " + line));
         ArchiveServer origin = new ArchiveServer(new ServerConfig("127.0.0.1", port, archive.publicDir(), "samizdat demo (origin)"),
                 new OriginStatus(archive.publicDir(), Clock.systemUTC()), () -> { }, originDownstreams,
-                new ReaderSources(originIndex, originDownstreams::list)).start();
+                new ReaderSources(originIndex, originDownstreams::list, registry)).start();
         closing.add(origin);
+        closing.add(registry);
         if (originIndex != null) {
             closing.add(originIndex);
         }
@@ -167,6 +175,10 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println(name + ": could not subscribe to " + up + " (" + refused + "); it will only poll");
             }
             mirror.start(executor, Duration.ofSeconds(30));
+            String notTaken = org.samizdat.sync.Registrant.register(origin.url(), self, List.of());
+            if (notTaken != null) {
+                System.out.println(name + ": the registry did not take its registration: " + notTaken);
+            }
             urls.add(self);
             upstream = self;
         }
@@ -175,6 +187,9 @@ final class DemoCommand implements Callable<Integer> {
         for (int i = 0; i < 3; i++) {
             System.out.println(names[i] + " " + urls.get(i) + "/   (copies from " + (i == 0 ? "origin" : names[i - 1]) + ")");
         }
+        registry.start(executor);
+        System.out.println("the origin's registry probes the mirrors every 20 s and signs them into the mirror list: "
+                + origin.url() + "/mirrors");
         System.out.println("root fingerprint: " + fingerprint);
         System.out.println("read and search on any node, e.g. " + urls.get(2) + "/search?q=pipeline (no JavaScript needed)");
         System.out.println("try: curl " + urls.get(2) + "/api/status    or    ./samizdat check " + root.resolve("mirror-c"));

@@ -535,22 +535,38 @@ public final class Publisher {
             this.lock = lock;
         }
 
+        /** How long a command waits for another one (a publish, the registry's signing) to finish. */
+        static final java.time.Duration WAIT = java.time.Duration.ofSeconds(60);
+
         static Lock take(ArchiveDir dir) throws IOException {
             Files.createDirectories(dir.privateDir());
-            FileChannel ch = FileChannel.open(dir.privateDir().resolve("lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-            FileLock l;
-            try {
-                l = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                l = null;
-            }
-            if (l == null) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (true) {
+                FileChannel ch = FileChannel.open(dir.privateDir().resolve("lock"), StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE);
+                FileLock l;
+                try {
+                    l = ch.tryLock();
+                } catch (OverlappingFileLockException e) {
+                    l = null; // held by this process (the registry signing beside a publish)
+                }
+                if (l != null) {
+                    return new Lock(ch, l);
+                }
                 ch.close();
-                throw new IOException("another samizdat command is publishing or re-signing " + dir.root() + "; try again when it ends");
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("another samizdat command has been publishing or signing " + dir.root() + " for "
+                            + WAIT.toSeconds() + " s; try again when it ends");
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for another command to finish with " + dir.root());
+                }
             }
-            return new Lock(ch, l);
         }
+
 
         @Override
         public void close() throws IOException {
