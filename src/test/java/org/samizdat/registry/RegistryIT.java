@@ -62,11 +62,12 @@ class RegistryIT {
         return s;
     }
 
-    /** Every document of a mirror replaced by other bytes of the same length. */
+    /** Every document of every release of a mirror replaced by other bytes of the same length (each call flips them back). */
     private static List<Path> tamper(Path mirror) throws Exception {
         List<Path> docs;
-        try (Stream<Path> s = Files.walk(mirror.resolve("targets/r0001"))) {
-            docs = s.filter(Files::isRegularFile).toList();
+        try (Stream<Path> s = Files.walk(mirror.resolve("targets"))) {
+            docs = s.filter(Files::isRegularFile).filter(p -> mirror.resolve("targets").relativize(p).toString().startsWith("r"))
+                    .toList();
         }
         for (Path d : docs) {
             byte[] b = Files.readAllBytes(d);
@@ -229,6 +230,20 @@ class RegistryIT {
             assertEquals(0, c.listed(), "an unverified registrant is never listed: " + registry.known());
             Registry.Known r = registry.known().stream().filter(k -> k.url().equals(redirector)).findFirst().orElseThrow();
             assertTrue(r.problem().contains("redirects are not followed"), r.problem());
+
+            // the operator's view: registrants with their problems, and copies over time drawn on the server
+            try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+                var page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.url() + "/mirrors")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertTrue(page.body().contains("This node's registry") && page.body().contains(redirector), page.body());
+                var chart = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.url() + "/mirrors/history.svg"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, chart.statusCode());
+                assertEquals("image/svg+xml", chart.headers().firstValue("Content-Type").orElseThrow());
+                assertTrue(chart.body().startsWith("<svg") && chart.body().contains("<polyline")
+                        && chart.body().contains("registered: " + CONFIG.registrationsPerHour()), chart.body());
+                assertTrue(!chart.body().contains("<script"), "no script in the chart");
+            }
         } finally {
             redirecting.stop(0);
         }
