@@ -24,13 +24,8 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "TEXT", description = "Archive name shown to readers (default: the directory name).")
     String name;
 
-    @Option(names = "--root-keys", paramLabel = "N", defaultValue = "1",
-            description = "How many root keys to make (default: ${DEFAULT-VALUE}); give one to each trustee.")
-    int rootKeys;
-
-    @Option(names = "--root-threshold", paramLabel = "K",
-            description = "How many root keys must sign a new root (default: a majority of --root-keys).")
-    Integer rootThreshold;
+    @Mixin
+    RootKeyOptions rootKeys;
 
     @Mixin
     PassphraseOptions passphrase;
@@ -46,11 +41,7 @@ final class InitCommand implements Callable<Integer> {
                     + " (choose another directory)");
             return Main.ERROR;
         }
-        int threshold = rootThreshold == null ? rootKeys / 2 + 1 : rootThreshold;
-        if (rootKeys < 1 || threshold < 1 || threshold > rootKeys) {
-            System.err.println("samizdat: --root-threshold must be between 1 and --root-keys (" + rootKeys + ")");
-            return Main.USAGE;
-        }
+        int threshold = rootKeys.threshold();
         ArchiveDir dir = new ArchiveDir(archive);
         java.nio.file.Path offlineDir = offline.dir != null ? offline.dir
                 : dir.root().resolveSibling(dir.root().getFileName() + "-offline-keys");
@@ -66,16 +57,16 @@ final class InitCommand implements Callable<Integer> {
             System.err.println("         Use --passphrase-file FILE or SAMIZDAT_PASSPHRASE to encrypt them.");
         }
         Keyring offlineKeys = offline.open(offlineDir);
-        if (PassphraseOptions.read(offline.passphraseFile, OfflineKeyOptions.ENV) == null) {
+        if (offline.passphrase.read() == null) {
             System.err.println("warning: no offline passphrase given, so the root and targets keys are stored unencrypted"
                     + " in " + offlineDir + ".");
             System.err.println("         Use --offline-passphrase-file FILE or " + OfflineKeyOptions.ENV + " to encrypt them.");
         }
         Publisher publisher = new Publisher(dir, new Keyring(dir.keysDir(), pass), offlineKeys, Lifetimes.DEFAULT,
                 Clock.systemUTC(), Progress.NONE);
-        Publisher.Created created = publisher.init(name, rootKeys, threshold);
+        Publisher.Created created = publisher.init(name, rootKeys.count, threshold);
         System.out.println("Created archive " + dir.root());
-        System.out.println("Offline keys (root" + (rootKeys > 1 ? " x" + rootKeys + ", any " + threshold + " sign" : "")
+        System.out.println("Offline keys (root" + (rootKeys.count > 1 ? " x" + rootKeys.count + ", any " + threshold + " sign" : "")
                 + ", targets) are in " + offlineDir.toAbsolutePath());
         System.out.println("    Move that directory to a removable medium and off this machine; publish and serve never need it.");
         System.out.println("Root fingerprint (sha256 of metadata/1.root.json); give it to mirrors and readers:");

@@ -60,13 +60,8 @@ final class KeysCommand implements Callable<Integer> {
                         + " several root keys); default: none, the offline keyring makes them.")
         List<Path> newKeys = new ArrayList<>();
 
-        @Option(names = "--root-keys", paramLabel = "N", defaultValue = "1",
-                description = "How many root keys a root rotation makes (default: ${DEFAULT-VALUE}).")
-        int rootKeys;
-
-        @Option(names = "--root-threshold", paramLabel = "K",
-                description = "How many root keys must sign the next root (default: a majority of --root-keys).")
-        Integer rootThreshold;
+        @Mixin
+        RootKeyOptions rootKeys;
 
         @Mixin
         PassphraseOptions passphrase;
@@ -81,9 +76,8 @@ final class KeysCommand implements Callable<Integer> {
             for (Path f : newKeys) {
                 keys.add(Key.fromJson(f.toString(), Json.parseObject(Files.readAllBytes(f))));
             }
-            int n = rootKeys;
             KeyChange change = new KeyChange(passphrase.publisher(dir, Progress.NONE, offline));
-            return report(change.rotate(roles, keys, n, rootThreshold == null ? n / 2 + 1 : rootThreshold), archive);
+            return report(change.rotate(roles, keys, rootKeys.count, rootKeys.threshold()), archive);
         }
     }
 
@@ -105,10 +99,8 @@ final class KeysCommand implements Callable<Integer> {
                 description = "Where to write the public keys (default: the current directory).")
         Path out;
 
-        @Option(names = "--offline-passphrase-file", paramLabel = "FILE",
-                description = "The offline keyring's passphrase, first line of FILE; default: the "
-                        + OfflineKeyOptions.ENV + " environment variable, if set.")
-        Path passphraseFile;
+        @Mixin
+        OfflinePassphrase passphrase;
 
         @Override
         public Integer call() throws Exception {
@@ -117,7 +109,7 @@ final class KeysCommand implements Callable<Integer> {
                         + " `samizdat keys rotate` on the publishing machine");
                 return Main.USAGE;
             }
-            Keyring keyring = new Keyring(keys, PassphraseOptions.read(passphraseFile, OfflineKeyOptions.ENV));
+            Keyring keyring = new Keyring(keys, passphrase.read());
             Files.createDirectories(out);
             for (int i = 1; i <= count; i++) {
                 SigningKey k = keyring.add(role, Keyring.NEXT + (i == 1 ? "" : "." + i));

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /** Where the offline keys (root and targets) are, and the passphrase of their own keyring. */
 final class OfflineKeyOptions {
-    static final String ENV = "SAMIZDAT_OFFLINE_PASSPHRASE";
+    static final String ENV = OfflinePassphrase.ENV;
 
     @Option(names = "--offline-keys", paramLabel = "DIR",
             description = "The offline keyring (root and targets keys), for example on a removable medium"
@@ -16,10 +16,8 @@ final class OfflineKeyOptions {
                     + " for `samizdat sign` on the offline machine.")
     Path dir;
 
-    @Option(names = "--offline-passphrase-file", paramLabel = "FILE",
-            description = "The offline keyring's passphrase (its own, not the online one), first line of FILE;"
-                    + " default: the " + ENV + " environment variable, if set.")
-    Path passphraseFile;
+    @picocli.CommandLine.Mixin
+    OfflinePassphrase passphrase;
 
     /** The offline keyring, or null when none was given. */
     Keyring keyring() throws IOException {
@@ -28,6 +26,6 @@ final class OfflineKeyOptions {
 
     /** The keyring at {@code at}, unlocked with this passphrase. */
     Keyring open(Path at) throws IOException {
-        return new Keyring(at, PassphraseOptions.read(passphraseFile, ENV));
+        return new Keyring(at, passphrase.read());
     }
 }

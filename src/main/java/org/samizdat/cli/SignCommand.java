@@ -38,10 +38,8 @@ final class SignCommand implements Callable<Integer> {
             description = "The token's PIN, first line of FILE (default: the " + PIN_ENV + " environment variable).")
     Path pinFile;
 
-    @Option(names = "--offline-passphrase-file", paramLabel = "FILE",
-            description = "The offline keyring's passphrase, first line of FILE; default: the "
-                    + OfflineKeyOptions.ENV + " environment variable, if set.")
-    Path passphraseFile;
+    @picocli.CommandLine.Mixin
+    OfflinePassphrase passphrase;
 
     @Override
     public Integer call() throws Exception {
@@ -50,7 +48,7 @@ final class SignCommand implements Callable<Integer> {
             return Main.USAGE;
         }
         List<HardwareKey> token = pkcs11 == null ? null : HardwareKey.open(pkcs11, PassphraseOptions.read(pinFile, PIN_ENV));
-        Keyring keyring = keys == null ? null : new Keyring(keys, PassphraseOptions.read(passphraseFile, OfflineKeyOptions.ENV));
+        Keyring keyring = keys == null ? null : new Keyring(keys, passphrase.read());
         for (Path f : files) {
             Metadata m = Metadata.parse(f.getFileName().toString(), Files.readAllBytes(f), null);
             System.out.println(f + ": " + describe(m));

@@ -35,7 +35,7 @@ import org.samizdat.work.Progress;
 
 /**
  * The network survives its origin: an origin running the registry and six mirrors that register
- * over HTTP; the signed list carries them; then the origin and five mirrors die and the origin's
+ * over HTTP; the signed list carries them and tuf-js verifies it; then the origin and five mirrors die and the origin's
  * host name stops resolving. A {@code fetch} (its own JVM, names resolved only from a hosts file)
  * that ran once before, given only the dead origin's URL, gets a document verified from the
  * survivor; a new mirror bootstraps from the survivor and {@code check} passes on it.
@@ -99,6 +99,11 @@ class NetworkIT {
             }
             MirrorList list = Publisher.mirrorList(new FileStore(dirs.get(5)));
             assertEquals(6, list.mirrors().size());
+            // an independent TUF client verifies the list as a target, from a mirror
+            org.samizdat.repo.TufJs.Result tufJs = org.samizdat.repo.TufJs.run(mirrors.get(3).url(), origin.metadata("1.root.json"),
+                    tmp.resolve("tufjs"), java.util.Map.of(MirrorList.PATH, tmp.resolve("list.json")));
+            assertTrue(tufJs.ok(), tufJs.error() + ": " + tufJs.message());
+            assertEquals(6, MirrorList.parse(Files.readAllBytes(tmp.resolve("list.json"))).mirrors().size());
 
             // a reader fetches once, through the origin's name
             int port = Integer.parseInt(originUrl.substring(originUrl.lastIndexOf(':') + 1));

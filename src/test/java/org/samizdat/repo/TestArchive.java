@@ -123,13 +123,18 @@ public final class TestArchive {
 
     /** A copy of this archive's public tree at {@code to}, as it is now (a mirror that stops here, or a tree to tamper with). */
     public Path copyPublicTree(Path to) throws IOException {
-        try (var walk = Files.walk(publicDir())) {
+        return copyTree(publicDir(), to);
+    }
+
+    /** A copy of the tree at {@code from} into {@code to}, files already there replaced; returns {@code to}. */
+    public static Path copyTree(Path from, Path to) throws IOException {
+        try (var walk = Files.walk(from)) {
             for (Path p : walk.toList()) {
-                Path dest = to.resolve(publicDir().relativize(p).toString());
+                Path dest = to.resolve(from.relativize(p).toString());
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(dest);
                 } else {
-                    Files.copy(p, dest);
+                    Files.copy(p, dest, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }

@@ -84,17 +84,7 @@ class KeyCompromiseIT {
 
     /** A copy of a whole archive directory (the thief's copy of the publishing machine: no offline keys in it). */
     private static Path copy(Path from, Path to) throws Exception {
-        try (var walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path dest = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dest);
-                } else {
-                    Files.copy(p, dest);
-                }
-            }
-        }
-        return to;
+        return TestArchive.copyTree(from, to);
     }
 
     private static Publisher thiefPublisher(Path archive) {
