@@ -62,10 +62,14 @@ public final class Checker {
 
     /** Everything {@code check} found. */
     public record Report(List<String> problems, List<String> warnings, long snapshotVersion, int roles, long targets,
-                         long targetBytes, long manifests) {
-        /** The verified targets, said as every count is: "4 document(s) (+1 release manifest)". */
+                         long targetBytes, long manifests, long signedLists) {
+        /**
+         * The verified targets, said as every count is: "4 document(s) (+1 release manifest)", and
+         * the signed lists (mirror list, withdrawals) apart: "(+1 signed list)".
+         */
         public String documents() {
-            return ReleaseInfo.documents(targets - manifests, manifests, "");
+            String s = ReleaseInfo.documents(targets - manifests - signedLists, manifests, "");
+            return signedLists == 0 ? s : s + " (+" + signedLists + " signed list" + (signedLists == 1 ? "" : "s") + ")";
         }
 
         public boolean ok() {
@@ -79,7 +83,7 @@ public final class Checker {
                     ? publicDir + " holds no complete version yet (no metadata/timestamp.json): a first sync that never"
                             + " finished; run the mirror again to complete it"
                     : publicDir + " is not an archive or a mirror (no metadata/1.root.json)";
-            return new Report(List.of(why), List.of(), 0, 0, 0, 0, 0);
+            return new Report(List.of(why), List.of(), 0, 0, 0, 0, 0, 0);
         }
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         List<String> warnings = new ArrayList<>();
@@ -185,7 +189,9 @@ public final class Checker {
             warnings.add(publicDir.relativize(p) + ": leftover temporary file of an interrupted write (harmless)");
         }
         long manifests = verified.stream().filter(w -> ReleaseInfo.isManifest(w.path())).count();
-        return new Report(List.copyOf(problems), warnings, snapVersion, roles, counts[0], counts[1], manifests);
+        // the lists the top-level targets and mirrors roles sign (withdrawals, the mirror list) are no documents
+        long lists = verified.stream().filter(w -> w.role().equals("targets") || w.role().equals(Publisher.MIRRORS_ROLE)).count();
+        return new Report(List.copyOf(problems), warnings, snapVersion, roles, counts[0], counts[1], manifests, lists);
     }
 
     /** Whether a snapshot verifies under the snapshot keys of a root before the trusted one (keys since rotated). */
