@@ -243,4 +243,43 @@ class CommandLineTest {
         assertEquals(Main.VERIFICATION_FAILED, check.code());
         assertTrue(check.out().contains("no complete version yet"), check.out());
     }
+
+    @Test
+    void theOfflineWorkflowRotatesAKeyAndWithdrawsADocumentFromTheCommandLine() throws Exception {
+        String archive = tmp.resolve("w").toString();
+        String offline = tmp.resolve("w-offline-keys").toString();
+        assertEquals(0, run("init", archive).code());
+        Files.createDirectories(tmp.resolve("docs"));
+        Files.writeString(tmp.resolve("docs/a.txt"), "Subject: a\n\nnames a source\n");
+        Files.writeString(tmp.resolve("docs/b.txt"), "Subject: b\n\nharmless\n");
+        assertEquals(0, run("add", archive, tmp.resolve("docs").toString()).code());
+        assertEquals(0, run("publish", archive).code());
+
+        // without the offline keys: the change waits, unsigned, with instructions
+        Run rotate = run("keys", "rotate", archive, "timestamp");
+        assertEquals(0, rotate.code(), rotate.err());
+        assertTrue(rotate.out().contains("Waiting for the offline keys") && rotate.out().contains("samizdat sign"), rotate.out());
+        Path pending = tmp.resolve("w/private/pending/2.root.json");
+        assertTrue(Files.exists(pending));
+        Run second = run("keys", "rotate", archive, "snapshot");
+        assertEquals(1, second.code(), "one change at a time");
+        assertTrue(second.err().contains("already waits"), second.err());
+        // on the offline machine, then back
+        Run sign = run("sign", pending.toString(), "--keys", offline);
+        assertEquals(0, sign.code(), sign.err());
+        assertTrue(sign.out().contains("root version 2") && sign.out().contains("signed by 1 more key(s)"), sign.out());
+        Run imported = run("import", archive, pending.toString());
+        assertEquals(0, imported.code(), imported.err());
+        assertTrue(imported.out().contains("root version 2") && imported.out().contains("timestamp key rotated"), imported.out());
+
+        // a withdrawal with the offline keyring plugged in: signed and applied at once
+        Run withdraw = run("withdraw", archive, "r0001/docs/a.txt", "--reason", "It names a source.", "--offline-keys", offline);
+        assertEquals(0, withdraw.code(), withdraw.err());
+        Run check = run("check", archive, "--strict");
+        assertEquals(0, check.code(), check.out());
+        assertTrue(check.out().contains("1 document(s) (+1 release manifest) (+1 signed list)"), check.out());
+        Run again = run("withdraw", archive, "r0001/docs/a.txt", "--reason", "twice", "--offline-keys", offline);
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("already withdrawn"), again.err());
+    }
 }
