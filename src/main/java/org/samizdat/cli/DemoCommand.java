@@ -162,7 +162,7 @@ final class DemoCommand implements Callable<Integer> {
                     if (indexer != null) {
                         indexer.check();
                     }
-                    if (last) {
+                    if (last && r.manifests() > 0) { // a version with a new release (not only a new mirror list)
                         System.out.printf("%s: version %d reached the end of the chain %.2f s after it was published%n",
                                 name, r.timestampVersion(), (System.nanoTime() - publishedAt.get()) / 1e9);
                         lastVersionAtC.set(r.timestampVersion());

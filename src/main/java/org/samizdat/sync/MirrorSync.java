@@ -45,10 +45,11 @@ public final class MirrorSync {
 
     /** What a sync did. */
     public record Result(boolean changed, long timestampVersion, long snapshotVersion, int documents, long bytes,
-                         boolean expired, int manifests) {
-        /** The new documents, said as every count is: "10 new document(s) (+1 release manifest)". */
+                         boolean expired, int manifests, int signedLists) {
+        /** The new documents, said as every count is: "10 new document(s) (+1 release manifest)", signed lists apart. */
         public String newDocuments() {
-            return org.samizdat.repo.ReleaseInfo.documents(documents - manifests, manifests, "new");
+            String s = org.samizdat.repo.ReleaseInfo.documents(documents - manifests - signedLists, manifests, "new");
+            return signedLists == 0 ? s : s + " (+" + signedLists + " signed list" + (signedLists == 1 ? "" : "s") + ")";
         }
     }
 
@@ -142,7 +143,7 @@ public final class MirrorSync {
                     .orElseThrow(() -> lie("has no metadata/timestamp.json"));
             if (!trusted.updateTimestamp(tsBytes) && toWrite.isEmpty()) {
                 // the same version as this mirror's and no new root: nothing new
-                return new Result(false, before.version(), before.snapshot().version(), 0, 0, false, 0);
+                return new Result(false, before.version(), before.snapshot().version(), 0, 0, false, 0, 0);
             }
             Timestamp ts = trusted.timestamp();
             // Spec 5.5, with this mirror's snapshot as the rollback reference
@@ -187,7 +188,9 @@ public final class MirrorSync {
                 KeyChange.removeWithdrawn(local, withdrawals.list); // stop serving them, now the list is in force
             }
             int manifests = (int) documents.stream().filter(Pending::manifest).count();
-            return new Result(true, ts.version(), snap.version(), documents.size(), bytes, !trusted.warnings().isEmpty(), manifests);
+            int lists = (int) documents.stream().filter(Pending::signedList).count();
+            return new Result(true, ts.version(), snap.version(), documents.size(), bytes, !trusted.warnings().isEmpty(), manifests,
+                    lists);
         } catch (TufException e) {
             throw lie(e);
         } catch (IOException e) {
@@ -243,7 +246,7 @@ public final class MirrorSync {
     }
 
     /** A document to fetch: its hashed file name and what was signed for it. */
-    private record Pending(String file, TargetFile target, boolean manifest) {
+    private record Pending(String file, TargetFile target, boolean manifest, boolean signedList) {
     }
 
     /**
@@ -287,7 +290,7 @@ public final class MirrorSync {
                     return; // withdrawn by the offline targets key: never fetched, never served
                 }
                 documents.add(new Pending(new TargetPath(path).hashedName(target.sha256()), target,
-                        org.samizdat.repo.ReleaseInfo.isManifest(path)));
+                        org.samizdat.repo.ReleaseInfo.isManifest(path), role.equals("targets") || role.equals("mirrors")));
             }
 
             @Override
