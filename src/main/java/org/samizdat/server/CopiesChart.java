@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Locale;
 import org.samizdat.registry.History;
 
-/** Draws the registry's counts of copies over time as a small self-contained SVG (no script, no fonts fetched). */
+/**
+ * Draws the registry's history as a small self-contained SVG (no script, no fonts fetched):
+ * copies listed and registered over time, and the listed copies' median lag on its own scale.
+ */
 final class CopiesChart {
     static final int WIDTH = 720;
     static final int HEIGHT = 240;
@@ -36,8 +39,17 @@ final class CopiesChart {
         for (History.Cycle c : cycles) {
             max = Math.max(max, Math.max(c.registered(), c.listed()));
         }
-        b.append(line(cycles, from, span, max, plotW, plotH, true, "#9bb"));
-        b.append(line(cycles, from, span, max, plotW, plotH, false, "#036"));
+        b.append(line(cycles, from, span, max, plotW, plotH, c -> c.registered(), "#9bb", ""));
+        b.append(line(cycles, from, span, max, plotW, plotH, c -> c.listed(), "#036", ""));
+        long maxLag = 1;
+        for (History.Cycle c : cycles) {
+            maxLag = Math.max(maxLag, c.medianLagSeconds());
+        }
+        b.append(line(cycles, from, span, maxLag, plotW, plotH, History.Cycle::medianLagSeconds, "#c60",
+                " stroke-dasharray=\"4 3\""));
+        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-family=\"sans-serif\" font-size=\"12\" fill=\"#c60\" "
+                + "text-anchor=\"middle\">median lag of the listed: %d s now (dashed, scale to %d s)</text>",
+                WIDTH / 2, HEIGHT - 26, cycles.getLast().medianLagSeconds(), maxLag));
         b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%d</text>",
                 4, PAD + 4, max));
         b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-family=\"sans-serif\" font-size=\"12\">0</text>",
@@ -53,14 +65,15 @@ final class CopiesChart {
         return b.append("</svg>").toString();
     }
 
-    private static String line(List<History.Cycle> cycles, Instant from, long span, int max, int w, int h, boolean registered,
-                               String colour) {
+    private static String line(List<History.Cycle> cycles, Instant from, long span, long max, int w, int h,
+                               java.util.function.ToLongFunction<History.Cycle> value, String colour, String style) {
         StringBuilder points = new StringBuilder();
         for (History.Cycle c : cycles) {
             double x = PAD + (double) (c.at().getEpochSecond() - from.getEpochSecond()) / span * w;
-            double y = PAD + h - (double) (registered ? c.registered() : c.listed()) / max * h;
+            double y = PAD + h - (double) value.applyAsLong(c) / max * h;
             points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
         }
-        return "<polyline fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"2\" points=\"" + points.toString().trim() + "\"/>";
+        return "<polyline fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"2\"" + style + " points=\""
+                + points.toString().trim() + "\"/>";
     }
 }

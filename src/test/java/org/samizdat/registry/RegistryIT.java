@@ -241,7 +241,8 @@ class RegistryIT {
                 assertEquals(200, chart.statusCode());
                 assertEquals("image/svg+xml", chart.headers().firstValue("Content-Type").orElseThrow());
                 assertTrue(chart.body().startsWith("<svg") && chart.body().contains("<polyline")
-                        && chart.body().contains("registered: " + CONFIG.registrationsPerHour()), chart.body());
+                        && chart.body().contains("registered: " + CONFIG.registrationsPerHour())
+                        && chart.body().contains("median lag of the listed"), chart.body());
                 assertTrue(!chart.body().contains("<script"), "no script in the chart");
             }
         } finally {
