@@ -257,15 +257,26 @@ public final class MirrorSync {
                       Map<String, MetaFile> previous, WithdrawalState withdrawals) throws SyncException, IOException, TufException {
         Set<String> held = new HashSet<>();
         Targets[] top = new Targets[1];
-        RoleWalk.walk(trusted, (file, max) -> {
-            Optional<byte[]> mine = local.get("metadata/" + file);
-            if (mine.isPresent() && pinnedMatches(trusted, file, mine.get())) {
-                held.add(file);
-                return mine;
+        RoleWalk.walk(trusted, new org.samizdat.tuf.MetadataSource<SyncException>() {
+            @Override
+            public Optional<byte[]> read(String file, long max) throws SyncException, IOException {
+                Optional<byte[]> mine = local.get("metadata/" + file);
+                if (mine.isPresent()) {
+                    held.add(file);
+                    return mine;
+                }
+                return upstream.get("/metadata/" + file, max);
             }
-            // none here, or a file of the same name that the snapshot does not pin (signed by a thief of
-            // the online keys before a key rotation): the upstream's
-            return upstream.get("/metadata/" + file, max);
+
+            @Override
+            public Optional<byte[]> readAgain(String file, long max) throws SyncException {
+                // a held file of the same name that the snapshot does not pin (signed by a thief of the
+                // online keys before a key rotation): the upstream's replaces it
+                if (!held.remove(file)) {
+                    return Optional.empty(); // it came from the upstream already: no other place to ask
+                }
+                return upstream.get("/metadata/" + file, max);
+            }
         }, LIMITS, new RoleWalk.Visitor<SyncException>() {
             @Override
             public boolean role(String file, byte[] bytes, Targets role) throws SyncException, IOException {
@@ -298,20 +309,6 @@ public final class MirrorSync {
                 throw lie(e);
             }
         });
-    }
-
-    /** Whether a role file this mirror holds is the one the snapshot pins (length and sha256, format 1.1). */
-    private static boolean pinnedMatches(TrustedSet trusted, String file, byte[] bytes) {
-        String role = file.substring(file.indexOf('.') + 1, file.length() - ".json".length());
-        MetaFile pinned = trusted.snapshot().meta().get(role + ".json");
-        try {
-            if (pinned != null) {
-                pinned.check(file, bytes);
-            }
-            return true;
-        } catch (TufException e) {
-            return false;
-        }
     }
 
     /** The withdrawals list the top-level targets role signs: this mirror's copy, else the upstream's. */

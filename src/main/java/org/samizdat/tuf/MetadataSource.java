@@ -12,4 +12,13 @@ import java.util.Optional;
 public interface MetadataSource<E extends Exception> {
     /** The file's bytes, reading at most {@code maxBytes}; empty when the repository has no such file. */
     Optional<byte[]> read(String file, long maxBytes) throws E, IOException;
+
+    /**
+     * Another copy of a file whose first copy does not match the length and hash its parent
+     * pins (a mirror's own copy of a role that a thief signed under the same name, before a key
+     * rotation): the upstream's. Empty when there is no other place to ask.
+     */
+    default Optional<byte[]> readAgain(String file, long maxBytes) throws E, IOException {
+        return Optional.empty();
+    }
 }

@@ -99,7 +99,18 @@ public final class RoleWalk {
                     throw new TufException(file, TufException.MISSING, "missing, though the snapshot lists it");
                 }
                 bytes = read.get();
-                t = trusted.verifyTargets(file, bytes, v.role(), v.keys(), v.keyMap());
+                try {
+                    t = trusted.verifyTargets(file, bytes, v.role(), v.keys(), v.keyMap());
+                } catch (TufException notPinned) {
+                    // spec 5.6.2 failed on this copy: ask the source's other place once, then fail as before
+                    Optional<byte[]> again = notPinned.rule().endsWith("matches parent")
+                            ? source.readAgain(file, ClientLimits.cap(pinned, limits.targetsMax())) : Optional.empty();
+                    if (again.isEmpty()) {
+                        throw notPinned;
+                    }
+                    bytes = again.get();
+                    t = trusted.verifyTargets(file, bytes, v.role(), v.keys(), v.keyMap());
+                }
             } catch (TufException e) {
                 visitor.problem(e);
                 continue;
