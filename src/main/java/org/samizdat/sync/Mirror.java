@@ -35,6 +35,8 @@ public final class Mirror {
     private volatile boolean pickParent;
     private volatile boolean network;
     private int failures;
+    private int failuresInARow;
+    private Duration interval = Duration.ofMinutes(1);
     private final List<String> abandoned = new ArrayList<>();
     private final Clock clock;
     private final Consumer<String> log;
@@ -82,6 +84,7 @@ public final class Mirror {
     /** Starts syncing on {@code executor}: now, then every {@code interval} with up to 20% jitter. */
     public void start(ScheduledExecutorService executor, Duration interval) {
         this.executor = executor;
+        this.interval = interval;
         executor.execute(this::syncNow);
         long base = interval.toMillis();
         executor.schedule(new Runnable() {
@@ -127,6 +130,7 @@ public final class Mirror {
                                 result.timestampVersion(), upstream, result.newDocuments(), result.bytes()));
                     }
                     failures = 0;
+                    failuresInARow = 0;
                     afterSync.accept(result);
                     if (pickParent) {
                         moveTo(ParentChoice.choose(list(), self, List.of(upstream), new java.util.Random()),
@@ -139,6 +143,7 @@ public final class Mirror {
                 } catch (SyncException e) {
                     lastError = e.getMessage();
                     log.accept("sync failed, still serving the previous version: " + e.getMessage());
+                    retrySoon();
                     if (e.kind() != SyncException.Kind.LOCAL && ++failures >= FAILURES_BEFORE_REPARENT && network) {
                         failures = 0;
                         abandoned.add(upstream);
@@ -175,6 +180,23 @@ public final class Mirror {
                 moveTo(o.freshNode(), "it has fresh metadata where " + upstream + " has only expired");
             }
             return o.result();
+        }
+    }
+
+    /**
+     * After a failed sync, tries again sooner than the next poll: 5 s, then 10, 20, ... up to the
+     * poll interval, so an upstream that was down for a moment (restarting, not yet listening)
+     * costs seconds, not a whole interval.
+     */
+    private void retrySoon() {
+        if (executor == null) {
+            return;
+        }
+        long seconds = Math.min(interval.toSeconds(), 5L << Math.min(10, failuresInARow++));
+        try {
+            executor.schedule(this::trigger, seconds, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the mirror is shutting down
         }
     }
 
