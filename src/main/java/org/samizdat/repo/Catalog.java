@@ -97,7 +97,7 @@ public final class Catalog {
         return info;
     }
 
-    /** A release's documents in path order (the manifest excluded), verified against the served snapshot. */
+    /** A release's documents in path order (the manifest and torrent excluded), verified against the served snapshot. */
     public Release release(String id) throws IOException, TufException {
         synchronized (recent) {
             Release r = recent.get(id);
@@ -106,19 +106,12 @@ public final class Catalog {
             }
         }
         Targets role = role(id);
-        List<Map.Entry<String, TargetFile>> all = new ArrayList<>(role.targets().entrySet());
-        if (role.succinct() != null) {
-            for (String bin : role.succinct().allBinNames()) {
-                all.addAll(bin(role, bin).targets().entrySet());
-            }
-        }
-        all.sort(Map.Entry.comparingByKey());
-        String manifestPath = id + "/" + Intake.RELEASE_MANIFEST;
+        Map<String, TargetFile> all = targets(role);
         List<Entry> docs = new ArrayList<>(all.size());
         List<Entry> gone = new ArrayList<>();
         Withdrawals withdrawn = withdrawals();
-        for (Map.Entry<String, TargetFile> e : all) {
-            if (!e.getKey().equals(manifestPath)) {
+        for (Map.Entry<String, TargetFile> e : all.entrySet()) {
+            if (!ReleaseInfo.isReleaseFile(e.getKey())) {
                 (withdrawn.contains(e.getKey()) ? gone : docs).add(entry(e.getKey(), e.getValue(), id));
             }
         }
@@ -129,13 +122,74 @@ public final class Catalog {
         return r;
     }
 
+    /**
+     * Every target of a release, verified, in path order: its documents (withdrawn ones too), its
+     * manifest and its torrent when the release's own role lists one.
+     */
+    public java.util.SortedMap<String, TargetFile> targets(String id) throws IOException, TufException {
+        return targets(role(id));
+    }
+
+    private java.util.SortedMap<String, TargetFile> targets(Targets role) throws IOException, TufException {
+        java.util.SortedMap<String, TargetFile> all = new java.util.TreeMap<>(role.targets());
+        if (role.succinct() != null) {
+            for (String bin : role.succinct().allBinNames()) {
+                all.putAll(bin(role, bin).targets());
+            }
+        }
+        return all;
+    }
+
+    /**
+     * A release's torrent target: {@code rNNNN/_release.torrent} in the release's role, or, for a
+     * release published before torrents, {@code mirrors/rNNNN.torrent} in the mirrors role.
+     */
+    public Optional<Entry> torrent(String id) throws IOException, TufException {
+        String path = ReleaseTorrent.path(id);
+        TargetFile f = lookup(id, path);
+        if (f == null) {
+            Targets mirrors = mirrorsRole();
+            path = ReleaseTorrent.mirrorsPath(id);
+            f = mirrors == null ? null : mirrors.targets().get(path);
+        }
+        return f == null ? Optional.empty() : Optional.of(new Entry(path, f, DocumentMeta.empty(""), id));
+    }
+
+    /**
+     * A release's target at {@code path} that a web seed may serve: a document that was not
+     * withdrawn, or the manifest (the torrent's files); never the torrent itself.
+     */
+    public Optional<Entry> seedable(String path) throws IOException, TufException {
+        int slash = path.indexOf('/');
+        if (slash <= 0 || releases.keysForChild(path.substring(0, slash)) == null || ReleaseTorrent.isTorrent(path)
+                || withdrawals().contains(path)) {
+            return Optional.empty();
+        }
+        String id = path.substring(0, slash);
+        TargetFile f = lookup(id, path);
+        return f == null ? Optional.empty() : Optional.of(entry(path, f, id));
+    }
+
+    private volatile Optional<Targets> mirrors;
+
+    /** The mirrors role of this version, verified against the targets role, or null when none is delegated. */
+    private Targets mirrorsRole() throws IOException, TufException {
+        Optional<Targets> m = mirrors;
+        if (m == null) {
+            RoleKeys keys = head.targets().keysForChild(Publisher.MIRRORS_ROLE);
+            m = keys == null ? Optional.empty() : Optional.of(Targets.from(
+                    head.loadRole(Publisher.MIRRORS_ROLE, keys, head.targets().delegationKeys())));
+            mirrors = m;
+        }
+        return m.orElse(null);
+    }
+
     /** The signed mirror list this version carries (verified against the mirrors role), or an empty one. */
     public MirrorList mirrorList() throws IOException, TufException {
         MirrorList l = mirrorList;
         if (l == null) {
-            RoleKeys keys = head.targets().keysForChild(Publisher.MIRRORS_ROLE);
-            TargetFile listed = keys == null ? null : MirrorList.listedIn(Targets.from(
-                    head.loadRole(Publisher.MIRRORS_ROLE, keys, head.targets().delegationKeys())));
+            Targets role = mirrorsRole();
+            TargetFile listed = role == null ? null : MirrorList.listedIn(role);
             if (listed == null) {
                 l = MirrorList.EMPTY;
             } else {
@@ -164,8 +218,7 @@ public final class Catalog {
     /** The entry for a target path, reading only the role (and bin) that must list it. */
     public Optional<Entry> find(String path) throws IOException, TufException {
         int slash = path.indexOf('/');
-        if (slash <= 0 || releases.keysForChild(path.substring(0, slash)) == null
-                || path.endsWith("/" + Intake.RELEASE_MANIFEST)) {
+        if (slash <= 0 || releases.keysForChild(path.substring(0, slash)) == null || ReleaseInfo.isReleaseFile(path)) {
             return Optional.empty();
         }
         String id = path.substring(0, slash);

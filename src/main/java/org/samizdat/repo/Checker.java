@@ -64,7 +64,7 @@ public final class Checker {
     public record Report(List<String> problems, List<String> warnings, long snapshotVersion, int roles, long targets,
                          long targetBytes, long manifests, long signedLists) {
         /**
-         * The verified targets, said as every count is: "4 document(s) (+1 release manifest)", and
+         * The verified targets, said as every count is: "4 document(s) (+2 release files)", and
          * the signed lists (mirror list, withdrawals) apart: "(+1 signed list)".
          */
         public String documents() {
@@ -188,9 +188,10 @@ public final class Checker {
         for (Path p : new FileStore(publicDir).strayTemps()) {
             warnings.add(publicDir.relativize(p) + ": leftover temporary file of an interrupted write (harmless)");
         }
-        long manifests = verified.stream().filter(w -> ReleaseInfo.isManifest(w.path())).count();
+        long manifests = verified.stream().filter(w -> ReleaseInfo.isReleaseFile(w.path())).count();
         // the lists the top-level targets and mirrors roles sign (withdrawals, the mirror list) are no documents
-        long lists = verified.stream().filter(w -> w.role().equals("targets") || w.role().equals(Publisher.MIRRORS_ROLE)).count();
+        long lists = verified.stream().filter(w -> !ReleaseInfo.isReleaseFile(w.path())
+                && (w.role().equals("targets") || w.role().equals(Publisher.MIRRORS_ROLE))).count();
         return new Report(List.copyOf(problems), warnings, snapVersion, roles, counts[0], counts[1], manifests, lists);
     }
 

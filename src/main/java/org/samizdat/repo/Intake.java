@@ -26,6 +26,8 @@ public final class Intake {
     public static final String SIDECAR = ".meta.json";
     /** The signed release manifest each release carries at its top. */
     public static final String RELEASE_MANIFEST = "_release.json";
+    /** The release's torrent target, beside its manifest (docs/FORMAT.md section 6). */
+    public static final String RELEASE_TORRENT = "_release.torrent";
     static final int HEADER_BYTES = 64 * 1024;
 
     /** What was found: the items to stage, every problem, the renames made, the hidden files skipped. */
@@ -97,8 +99,8 @@ public final class Intake {
                             + " segments (the release prefix takes one more)");
                     continue;
                 }
-                if (target.equals(RELEASE_MANIFEST)) {
-                    problems.add(f + ": the name " + RELEASE_MANIFEST + " at the top of a release is reserved");
+                if (target.equals(RELEASE_MANIFEST) || target.equals(RELEASE_TORRENT)) {
+                    problems.add(f + ": the name " + target + " at the top of a release is reserved");
                     continue;
                 }
                 Path previous = byTarget.put(target, f);

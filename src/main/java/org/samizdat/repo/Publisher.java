@@ -227,6 +227,10 @@ public final class Publisher {
         manifestCustom.put("release", batch.id());
         manifestCustom.put("kind", "release-manifest");
         files.put(manifestPath, new TargetFile(manifest.length, Sha256.hex(manifest), manifestCustom));
+        // the release's torrent, over its documents and manifest as just written, is a target of the release too
+        org.samizdat.archive.Torrent torrent = ReleaseTorrent.build(pub, batch.id(), files,
+                ReleaseTorrent.seeds(signedMirrorList(pub)), progress);
+        putTarget(pub, files, ReleaseTorrent.path(batch.id()), torrent.encode(), ReleaseTorrent.custom(batch.id(), torrent));
 
         // 2. the release's own role, and its bins when it is large
         Instant roleExpiry = now.plus(lifetimes.releases());
@@ -323,31 +327,90 @@ public final class Publisher {
         FileStore.syncDirectories(dirs); // the links are durable before any metadata names them
     }
 
+    /** Writes a target file under its hashed name and lists it in {@code files}. */
+    private static void putTarget(FileStore pub, Map<String, TargetFile> files, String path, byte[] bytes,
+                                  Map<String, Object> custom) throws IOException {
+        String sha = Sha256.hex(bytes);
+        pub.put("targets/" + new TargetPath(path).hashedName(sha), bytes);
+        files.put(path, new TargetFile(bytes.length, sha, custom));
+    }
+
+    /** The signed mirror list of the published version, or an empty one when none verifies. */
+    private static MirrorList signedMirrorList(FileStore pub) throws IOException {
+        try {
+            return Catalog.open(pub).mirrorList();
+        } catch (TufException e) {
+            return MirrorList.EMPTY; // then the torrent names no web seed; nodes serve one with theirs
+        }
+    }
+
     /**
-     * Signs a new signed mirror list (docs/FORMAT.md section 6): the list as a target, a new
-     * {@code mirrors} role listing only it, then snapshot and timestamp. Needs the mirrors,
-     * snapshot and timestamp keys (a registry's). Returns the new snapshot version.
+     * Signs a torrent for each release that has none, those published before torrents existed:
+     * a published release never changes, so each goes into the mirrors role as
+     * {@code mirrors/rNNNN.torrent} (docs/FORMAT.md section 6), then snapshot and timestamp. Needs
+     * the mirrors, snapshot and timestamp keys. Returns the releases given a torrent.
+     */
+    public List<String> addTorrents(List<String> ids) throws IOException, TufException {
+        try (Lock lock = Lock.take(dir)) {
+            FileStore pub = dir.publicStore();
+            cleanTemps(pub);
+            Catalog catalog = Catalog.open(pub);
+            Head head = catalog.head();
+            Targets current = Targets.from(head.loadRole(MIRRORS_ROLE, head.targets().keysForChild(MIRRORS_ROLE),
+                    head.targets().delegationKeys()));
+            Map<String, TargetFile> listed = new TreeMap<>(current.targets());
+            List<String> done = new ArrayList<>();
+            List<String> seeds = ReleaseTorrent.seeds(catalog.mirrorList());
+            for (String id : ids.isEmpty() ? catalog.releaseIds() : ids) {
+                if (!catalog.releaseIds().contains(id)) {
+                    throw new IOException("the archive has no release " + id + " (it has " + catalog.releaseIds() + ")");
+                }
+                if (catalog.torrent(id).isPresent()) {
+                    continue;
+                }
+                org.samizdat.archive.Torrent t = ReleaseTorrent.build(pub, id, catalog.targets(id), seeds, progress);
+                putTarget(pub, listed, ReleaseTorrent.mirrorsPath(id), t.encode(), ReleaseTorrent.custom(id, t));
+                done.add(id);
+            }
+            if (!done.isEmpty()) {
+                signMirrorsRole(pub, head, current, listed);
+            }
+            return done;
+        }
+    }
+
+    /** A new mirrors role listing {@code listed}, then snapshot and timestamp. Returns the new snapshot version. */
+    private long signMirrorsRole(FileStore pub, Head head, Targets current, Map<String, TargetFile> listed)
+            throws IOException, TufException {
+        Instant now = clock.instant();
+        long v = current.version() + 1;
+        Targets next = new Targets(v, now.plus(lifetimes.releases()), listed, Map.of(), List.of(), null);
+        Map<String, MetaFile> meta = new TreeMap<>(head.snapshot().meta());
+        meta.put(MIRRORS_ROLE + ".json", writeRole(pub, Metadata.sign(v + "." + MIRRORS_ROLE + ".json", next.toSigned(),
+                List.of(keyring.load(MIRRORS_ROLE))), v));
+        Snapshot snap = new Snapshot(head.snapshot().version() + 1, now.plus(lifetimes.snapshot()), meta);
+        writeSnapshotAndTimestamp(pub, snap, head.timestamp().version(), keyring.load("snapshot"), keyring.load("timestamp"), now);
+        return snap.version();
+    }
+
+    /**
+     * Signs a new signed mirror list (docs/FORMAT.md section 6): the list as a target of a new
+     * {@code mirrors} role (which keeps the torrents it lists), then snapshot and timestamp. Needs
+     * the mirrors, snapshot and timestamp keys (a registry's). Returns the new snapshot version.
      */
     public long publishMirrorList(MirrorList list) throws IOException, TufException {
         try (Lock lock = Lock.take(dir)) {
             FileStore pub = dir.publicStore();
             Head head = Head.load(pub);
-            Instant now = clock.instant();
             // verified against the targets role before anything is signed over it
             Targets current = Targets.from(head.loadRole(MIRRORS_ROLE, head.targets().keysForChild(MIRRORS_ROLE),
                     head.targets().delegationKeys()));
             byte[] bytes = list.toBytes();
             String sha = Sha256.hex(bytes);
             pub.put(MirrorList.fileName(sha), bytes);
-            Map<String, TargetFile> listed = Map.of(MirrorList.PATH, new TargetFile(bytes.length, sha, Map.of("kind", "mirror-list")));
-            long v = current.version() + 1;
-            Targets next = new Targets(v, now.plus(lifetimes.releases()), listed, Map.of(), List.of(), null);
-            Map<String, MetaFile> meta = new TreeMap<>(head.snapshot().meta());
-            meta.put(MIRRORS_ROLE + ".json", writeRole(pub, Metadata.sign(v + "." + MIRRORS_ROLE + ".json", next.toSigned(),
-                    List.of(keyring.load(MIRRORS_ROLE))), v));
-            Snapshot snap = new Snapshot(head.snapshot().version() + 1, now.plus(lifetimes.snapshot()), meta);
-            writeSnapshotAndTimestamp(pub, snap, head.timestamp().version(), keyring.load("snapshot"), keyring.load("timestamp"), now);
-            return snap.version();
+            Map<String, TargetFile> listed = new TreeMap<>(current.targets());
+            listed.put(MirrorList.PATH, new TargetFile(bytes.length, sha, Map.of("kind", "mirror-list")));
+            return signMirrorsRole(pub, head, current, listed);
         }
     }
 

@@ -25,19 +25,23 @@ public record ReleaseInfo(String id, String title, String published, long docume
     }
 
     /**
-     * Whether a target path is a release's signed manifest ({@code rNNNN/_release.json}), the one
-     * target each release adds besides its documents (docs/FORMAT.md section 5).
+     * Whether a target path is one of the files a release adds besides its documents: its signed
+     * manifest ({@code rNNNN/_release.json}, docs/FORMAT.md section 5) or its torrent
+     * ({@code rNNNN/_release.torrent}, or {@code mirrors/rNNNN.torrent} for an older release).
      */
-    public static boolean isManifest(String path) {
+    public static boolean isReleaseFile(String path) {
         int slash = path.indexOf('/');
-        return slash > 0 && path.substring(slash + 1).equals(Intake.RELEASE_MANIFEST);
+        return slash > 0 && (path.substring(slash + 1).equals(Intake.RELEASE_MANIFEST) || ReleaseTorrent.isTorrent(path));
     }
 
-    /** "N document(s)", plus "(+M release manifest(s))" when there are any: how every count is shown. */
-    public static String documents(long documents, long manifests, String adjective) {
+    /**
+     * "N document(s)", plus "(+M release file(s))" when there are any (each release's manifest and
+     * torrent): how every count is shown.
+     */
+    public static String documents(long documents, long releaseFiles, String adjective) {
         String d = String.format(java.util.Locale.ROOT, "%,d %sdocument(s)", documents, adjective.isEmpty() ? "" : adjective + " ");
-        return manifests == 0 ? d : d + String.format(java.util.Locale.ROOT, " (+%,d release manifest%s)", manifests,
-                manifests == 1 ? "" : "s");
+        return releaseFiles == 0 ? d : d + String.format(java.util.Locale.ROOT, " (+%,d release file%s)", releaseFiles,
+                releaseFiles == 1 ? "" : "s");
     }
 
     @Override

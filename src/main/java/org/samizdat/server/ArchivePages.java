@@ -11,6 +11,7 @@ import org.samizdat.archive.DocumentMeta;
 import org.samizdat.archive.TargetPath;
 import org.samizdat.repo.Catalog;
 import org.samizdat.repo.ReleaseInfo;
+import org.samizdat.repo.ReleaseTorrent;
 import org.samizdat.search.TextExtractor;
 import org.samizdat.tuf.TufException;
 
@@ -80,6 +81,21 @@ final class ArchivePages extends PageGroup {
                     "date", org.samizdat.tuf.TufTime.format(notice.date()).substring(0, 10), "reason", notice.reason()));
         }
         m.put("withdrawn", gone);
+        Optional<Catalog.Entry> torrent = c.torrent(id);
+        if (torrent.isPresent()) {
+            Object infohash = torrent.get().file().custom() == null ? null : torrent.get().file().custom().get("infohash");
+            Map<String, Object> t = new java.util.HashMap<>();
+            t.put("href", "/releases/" + id + ".torrent");
+            t.put("signed", "/targets/" + torrent.get().storedName());
+            t.put("path", torrent.get().path());
+            if (infohash instanceof String h && org.samizdat.archive.Hex.isLowerHex(h, 40)) {
+                t.put("infohash", h);
+                t.put("magnet", "magnet:?xt=urn:btih:" + h + "&dn=" + id + "&ws="
+                        + java.net.URLEncoder.encode(base + ReleaseTorrent.SEED_PREFIX, java.nio.charset.StandardCharsets.UTF_8));
+            }
+            t.put("node", base);
+            m.put("torrent", t);
+        }
         pager(m, page, pages, "/releases/" + id + "?page=");
         return Page.html(200, templates.render("release", m));
     }

@@ -29,7 +29,9 @@ import org.samizdat.archive.Json;
 import org.samizdat.archive.Sha256;
 import org.samizdat.registry.Registration;
 import org.samizdat.registry.Registry;
+import org.samizdat.repo.ReleaseTorrent;
 import org.samizdat.sync.Downstreams;
+import org.samizdat.torrent.WebSeed;
 
 /**
  * One node's HTTP server: {@code /metadata/} and {@code /targets/} straight from the public tree
@@ -53,6 +55,9 @@ public final class ArchiveServer implements AutoCloseable {
     private final Downstreams downstreams;
     private final Registry registry;
     private final FloodDefences defences;
+    private final Counter webSeedBytes = Counter.builder("samizdat_webseed_bytes_sent")
+            .description("bytes of documents sent to BitTorrent clients through /seed/ (web seeds)").register(metrics);
+    private final ResourceHandler fileHandler;
 
     public ArchiveServer(ServerConfig config, NodeStatus status, Runnable onNotify) {
         this(config, status, onNotify, null, ReaderSources.none());
@@ -122,6 +127,7 @@ public final class ArchiveServer implements AutoCloseable {
         files.setEtags(true);
         files.setAcceptRanges(true);
         files.setWelcomeFiles(List.of());
+        fileHandler = files;
         defences = new FloodDefences(server, connector, config.limits(), metrics, pages::mirrors);
         server.setHandler(defences.wrap(new Routes(files)));
         server.setErrorHandler(new PlainErrors());
@@ -180,6 +186,7 @@ public final class ArchiveServer implements AutoCloseable {
         private final Counter notifies = Counter.builder("samizdat_notify_received").register(metrics);
         private final Counter fileBytes = Counter.builder("samizdat_http_file_bytes_sent")
                 .description("bytes of /metadata and /targets files sent (egress)").register(metrics);
+        private final Counter seedRequests = Counter.builder("samizdat_http_requests").tag("route", "webseed").register(metrics);
 
         Routes(Handler files) {
             super(files);
@@ -221,6 +228,18 @@ public final class ArchiveServer implements AutoCloseable {
                 response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
                 return text(response, callback, HttpStatus.NOT_FOUND_404, "not found\n");
             }
+            if (path.startsWith(ReleaseTorrent.SEED_PREFIX)) {
+                seedRequests.increment();
+                if (!method.equals("GET") && !method.equals("HEAD")) {
+                    return notAllowed(response, callback);
+                }
+                return seed(path.substring(ReleaseTorrent.SEED_PREFIX.length()), request, response, callback);
+            }
+            java.util.regex.Matcher torrentPath = RELEASE_TORRENT.matcher(path);
+            if (torrentPath.matches()) {
+                pageRequests.increment();
+                return releaseTorrent(torrentPath.group(1), request, response, callback);
+            }
             boolean posted = path.equals("/api/notify") || path.equals("/api/downstreams") || path.equals("/api/mirrors");
             if (!posted && !method.equals("GET") && !method.equals("HEAD")) {
                 missing.increment();
@@ -229,7 +248,9 @@ public final class ArchiveServer implements AutoCloseable {
             switch (path) {
                 case "/api/status" -> {
                     api.increment();
-                    return json(response, callback, status.snapshot());
+                    Map<String, Object> body = new java.util.LinkedHashMap<>(status.snapshot());
+                    body.put("webseed_bytes_sent", (long) webSeedBytes.count());
+                    return json(response, callback, body);
                 }
                 case "/healthz" -> {
                     api.increment();
@@ -298,6 +319,64 @@ public final class ArchiveServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static final java.util.regex.Pattern RELEASE_TORRENT = java.util.regex.Pattern.compile("/releases/(r[0-9]{4,})\\.torrent");
+
+    /**
+     * A web-seed request ({@code /seed/<release>/<path>}, BEP 19): the stored document, with Range,
+     * straight from the file this node holds under its hashed name; 400 for a path that is no target
+     * path, 404 for one the served version does not sign (or withdrew).
+     */
+    private boolean seed(String requested, Request request, Response response, Callback callback) throws Exception {
+        WebSeed.Answer answer;
+        try {
+            answer = WebSeed.resolve(pages.catalog(), requested);
+        } catch (org.samizdat.tuf.TufException e) {
+            answer = new WebSeed.Refuse(HttpStatus.NOT_FOUND_404, "the served version cannot be read");
+        }
+        if (answer instanceof WebSeed.Refuse r) {
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+            return text(response, callback, r.status(), r.reason() + "\n");
+        }
+        String stored = "/targets/" + ((WebSeed.Serve) answer).storedName();
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, IMMUTABLE);
+        response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        response.getHeaders().put("Content-Security-Policy", "sandbox; default-src 'none'");
+        Request moved = new Request.Wrapper(request) {
+            private final org.eclipse.jetty.http.HttpURI uri = org.eclipse.jetty.http.HttpURI.build(request.getHttpURI())
+                    .path(stored).asImmutable();
+
+            @Override
+            public org.eclipse.jetty.http.HttpURI getHttpURI() {
+                return uri;
+            }
+        };
+        Callback counted = Callback.from(() -> webSeedBytes.increment(Response.getContentBytesWritten(response)), callback);
+        if (fileHandler.handle(moved, response, counted)) {
+            return true;
+        }
+        return text(response, callback, HttpStatus.NOT_FOUND_404, "not found\n");
+    }
+
+    /**
+     * {@code /releases/<id>.torrent}: the release's signed torrent with this node and the signed
+     * mirror list as its web seeds (the infohash is the signed one).
+     */
+    private boolean releaseTorrent(String id, Request request, Response response, Callback callback) throws Exception {
+        java.util.Optional<org.samizdat.archive.Torrent> t;
+        try {
+            t = WebSeed.torrent(pages.catalog(), id, baseUrl(request));
+        } catch (org.samizdat.tuf.TufException | IllegalArgumentException e) {
+            t = java.util.Optional.empty();
+        }
+        if (t.isEmpty()) {
+            return text(response, callback, HttpStatus.NOT_FOUND_404, "no torrent for " + id + " here\n");
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-bittorrent");
+        response.getHeaders().put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename=\"" + id + ".torrent\"");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "public, max-age=300");
+        return tagged(request, response, callback, t.get().encode());
     }
 
     /**

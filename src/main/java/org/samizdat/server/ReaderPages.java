@@ -25,6 +25,7 @@ final class ReaderPages {
     private final SearchPages search;
     private final NetworkPages network;
     private final byte[] css;
+    private final CurrentCatalog catalogs;
 
     /** A rendered answer. */
     record Page(int status, String contentType, String body, String cacheControl) {
@@ -36,8 +37,8 @@ final class ReaderPages {
     ReaderPages(ServerConfig config, NodeStatus status, ReaderSources sources) {
         this.sources = sources;
         this.searchCache = new SearchCache(config.limits().searchCache());
-        PageGroup.Context c = new PageGroup.Context(config, status, sources, new Templates(),
-                new CurrentCatalog(config.publicDir()), searchCache);
+        this.catalogs = new CurrentCatalog(config.publicDir());
+        PageGroup.Context c = new PageGroup.Context(config, status, sources, new Templates(), catalogs, searchCache);
         this.archive = new ArchivePages(c);
         this.search = new SearchPages(c);
         this.network = new NetworkPages(c);
@@ -49,6 +50,11 @@ final class ReaderPages {
         } catch (IOException e) {
             throw new IllegalStateException("the reader stylesheet cannot be read", e);
         }
+    }
+
+    /** The catalog of the version served, or null before the first one. */
+    org.samizdat.repo.Catalog catalog() {
+        return catalogs.get();
     }
 
     SearchCache searchCache() {

@@ -46,7 +46,7 @@ public final class MirrorSync {
     /** What a sync did. */
     public record Result(boolean changed, long timestampVersion, long snapshotVersion, int documents, long bytes,
                          boolean expired, int manifests, int signedLists) {
-        /** The new documents, said as every count is: "10 new document(s) (+1 release manifest)", signed lists apart. */
+        /** The new documents, said as every count is: "10 new document(s) (+2 release files)", signed lists apart. */
         public String newDocuments() {
             String s = org.samizdat.repo.ReleaseInfo.documents(documents - manifests - signedLists, manifests, "new");
             return signedLists == 0 ? s : s + " (+" + signedLists + " signed list" + (signedLists == 1 ? "" : "s") + ")";
@@ -301,7 +301,8 @@ public final class MirrorSync {
                     return; // withdrawn by the offline targets key: never fetched, never served
                 }
                 documents.add(new Pending(new TargetPath(path).hashedName(target.sha256()), target,
-                        org.samizdat.repo.ReleaseInfo.isManifest(path), role.equals("targets") || role.equals("mirrors")));
+                        org.samizdat.repo.ReleaseInfo.isReleaseFile(path), !org.samizdat.repo.ReleaseInfo.isReleaseFile(path)
+                        && (role.equals("targets") || role.equals("mirrors"))));
             }
 
             @Override

@@ -153,7 +153,7 @@ class CommandLineTest {
         String archive = publishedArchive();
         Run check = run("check", archive, "--list");
         assertEquals(0, check.code(), check.out());
-        assertTrue(check.out().contains("1 document(s) (+1 release manifest)"), check.out());
+        assertTrue(check.out().contains("1 document(s) (+2 release files)"), check.out());
         assertTrue(check.out().contains("r0001/docs/cables/09STATE1.txt  r0001  "), check.out());
         assertTrue(check.out().contains("2009-03-14"), check.out());
     }
@@ -277,7 +277,7 @@ class CommandLineTest {
         assertEquals(0, withdraw.code(), withdraw.err());
         Run check = run("check", archive, "--strict");
         assertEquals(0, check.code(), check.out());
-        assertTrue(check.out().contains("1 document(s) (+1 release manifest) (+1 signed list)"), check.out());
+        assertTrue(check.out().contains("1 document(s) (+2 release files) (+1 signed list)"), check.out());
         Run again = run("withdraw", archive, "r0001/docs/a.txt", "--reason", "twice", "--offline-keys", offline);
         assertEquals(2, again.code());
         assertTrue(again.err().contains("already withdrawn"), again.err());

@@ -137,7 +137,7 @@ class NetworkIT {
                     true, Progress.NONE).check();
             assertTrue(report.ok(), report.problems().toString());
             assertEquals(4 + 1 + 1, report.targets(), "every document, the manifest and the mirror list: " + report);
-            assertEquals("4 document(s) (+1 release manifest) (+1 signed list)", report.documents(), "the list is no document");
+            assertEquals("4 document(s) (+2 release files) (+1 signed list)", report.documents(), "the list is no document");
         }
     }
 }

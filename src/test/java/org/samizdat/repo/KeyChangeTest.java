@@ -129,7 +129,7 @@ class KeyChangeTest {
         assertEquals("names a source", w.notices().get(path).reason());
         Checker.Report report = a.check(true);
         assertTrue(report.ok(), report.problems().toString());
-        assertEquals(2 + 1 + 1, report.targets(), "two documents, the manifest and the list itself");
+        assertEquals(2 + 2 + 1, report.targets(), "two documents, the manifest, the torrent and the list itself");
 
         // a thief of the online keys signs a targets role withdrawing another document
         Targets t = head(a).targets();

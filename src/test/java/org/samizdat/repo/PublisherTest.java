@@ -56,7 +56,7 @@ class PublisherTest {
         assertEquals("r0001", r.id());
         assertEquals(5, r.documents());
         Targets release = role(a, "1.r0001.json");
-        assertEquals(6, release.targets().size()); // five documents and the release manifest
+        assertEquals(7, release.targets().size()); // five documents, the release manifest and its torrent
         assertTrue(release.targets().containsKey("r0001/cables/doc-3.txt"));
         assertEquals("Document 3 of cables", release.targets().get("r0001/cables/doc-3.txt").custom().get("title"));
         Targets releases = role(a, "2.releases.json");
@@ -87,7 +87,7 @@ class PublisherTest {
             }
             total += t.targets().size();
         }
-        assertEquals(4201, total);
+        assertEquals(4202, total); // 4,200 documents, the manifest and the torrent
         Checker.Report r = a.check(true);
         assertTrue(r.ok(), r.problems().toString());
         assertEquals(4201, r.targets());

@@ -83,7 +83,7 @@ class MirrorChainIT {
             syncs[i] = mirrorOf(upstream, dirs[i]);
             MirrorSync.Result r = syncs[i].sync();
             assertTrue(r.changed());
-            assertEquals(21, r.documents()); // 20 documents and the release manifest
+            assertEquals(22, r.documents()); // 20 documents, the release manifest and its torrent
             upstream = serve(dirs[i].resolve("public"));
         }
         origin.stage("second", 7);
