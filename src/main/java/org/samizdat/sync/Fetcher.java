@@ -69,19 +69,7 @@ public final class Fetcher {
     }
 
     public Outcome fetch(String path, List<String> given, Path out) throws SyncException {
-        // one form of each URL, so no path is built with a doubled slash; the typed ones first, then the
-        // signed mirror list an earlier run verified (so a reader who fetched once finds a live copy)
-        List<String> typed = given.stream().map(u -> u.replaceAll("/+$", "")).distinct().toList();
-        List<String> known = new ArrayList<>(typed);
-        for (String u : cachedList().urls()) {
-            if (!known.contains(u) && known.size() < MAX_MIRRORS) {
-                known.add(u);
-            }
-        }
-        List<String> mirrors = List.copyOf(known);
-        if (mirrors.size() > typed.size()) {
-            log.accept("also trying " + (mirrors.size() - typed.size()) + " mirror(s) of the signed mirror list verified earlier");
-        }
+        List<String> mirrors = mirrors(given);
         if (TargetPath.problem(path).isPresent()) {
             throw new SyncException(SyncException.Kind.LOCAL, "\"" + path + "\" is not a document path: "
                     + TargetPath.problem(path).get(), null);
@@ -143,6 +131,48 @@ public final class Fetcher {
         return new Outcome(winner, target.length(), warnings);
     }
 
+    /**
+     * The mirrors to try: one form of each URL, so no path is built with a doubled slash; the typed
+     * ones first, then the signed mirror list an earlier run verified (so a reader who fetched once
+     * finds a live copy).
+     */
+    List<String> mirrors(List<String> given) {
+        List<String> typed = given.stream().map(u -> u.replaceAll("/+$", "")).distinct().toList();
+        List<String> known = new ArrayList<>(typed);
+        for (String u : cachedList().urls()) {
+            if (!known.contains(u) && known.size() < MAX_MIRRORS) {
+                known.add(u);
+            }
+        }
+        if (known.size() > typed.size()) {
+            log.accept("also trying " + (known.size() - typed.size()) + " mirror(s) of the signed mirror list verified earlier");
+        }
+        return List.copyOf(known);
+    }
+
+    /** A TUF client for one mirror over the trusted state this archive's cache keeps. */
+    TufClient client(String url, boolean acceptExpired) throws IOException, TufException, SyncException {
+        TrustedState state = new TrustedState(cache.resolve("trusted"));
+        if (state.read("root").isEmpty()) {
+            state.write("root", initialRoot(url));
+        }
+        return new TufClient(state, new Upstream(url + "/metadata", timeout, busyRetries(), sleeper),
+                clock.instant(), acceptExpired, ClientLimits.DEFAULT, line -> { });
+    }
+
+    /** The withdrawals the trusted targets role lists (verified against its signed hash), or none. */
+    Withdrawals withdrawals(TufClient client, String url) throws SyncException, TufException {
+        TargetFile list = Withdrawals.listedIn(client.trusted().targets("targets"));
+        if (list == null) {
+            return new Withdrawals(java.util.Map.of());
+        }
+        String name = Withdrawals.fileName(list.sha256());
+        byte[] bytes = new Upstream(url, timeout, busyRetries(), sleeper).get("/" + name, list.length())
+                .orElseThrow(() -> new TufException(Withdrawals.PATH, TufException.MISSING, "the mirror does not serve " + name));
+        list.verify(Withdrawals.PATH, bytes);
+        return Withdrawals.parse(bytes);
+    }
+
     /** At most this many mirrors are tried for one document (the typed ones and the best of the signed list). */
     static final int MAX_MIRRORS = 16;
     private static final String LIST_FILE = "mirror-list.json";
@@ -158,7 +188,7 @@ public final class Fetcher {
     }
 
     /** Keeps the signed mirror list of the version just verified, fetched from the mirror that served the document. */
-    private void keepList(TargetFile list, String from) {
+    void keepList(TargetFile list, String from) {
         if (list == null) {
             return;
         }
@@ -187,12 +217,7 @@ public final class Fetcher {
     private Found attempt(String url, String path, boolean acceptExpired, List<String> mirrors, List<String> errors,
                           java.util.concurrent.atomic.AtomicBoolean lied) throws SyncException {
         try {
-            TrustedState state = new TrustedState(cache.resolve("trusted"));
-            if (state.read("root").isEmpty()) {
-                state.write("root", initialRoot(url));
-            }
-            TufClient client = new TufClient(state, new Upstream(url + "/metadata", timeout, busyRetries(), sleeper),
-                    clock.instant(), acceptExpired, ClientLimits.DEFAULT, line -> { });
+            TufClient client = client(url, acceptExpired);
             Optional<TargetFile> found = client.targetInfo(path);
             if (found.isEmpty()) {
                 throw new SyncException(SyncException.Kind.LOCAL, "the archive has no document " + path, null);
@@ -222,15 +247,7 @@ public final class Fetcher {
 
     /** Fails with the publisher's signed notice when the targets role's withdrawals list names {@code path}. */
     private void refuseWithdrawn(TufClient client, String url, String path) throws SyncException, TufException {
-        TargetFile list = Withdrawals.listedIn(client.trusted().targets("targets"));
-        if (list == null) {
-            return;
-        }
-        String name = Withdrawals.fileName(list.sha256());
-        byte[] bytes = new Upstream(url, timeout, busyRetries(), sleeper).get("/" + name, list.length())
-                .orElseThrow(() -> new TufException(Withdrawals.PATH, TufException.MISSING, "the mirror does not serve " + name));
-        list.verify(Withdrawals.PATH, bytes);
-        Withdrawals.Notice n = Withdrawals.parse(bytes).notices().get(path);
+        Withdrawals.Notice n = withdrawals(client, url).notices().get(path);
         if (n != null) {
             throw new SyncException(SyncException.Kind.LOCAL, path + " was withdrawn by the publisher on "
                     + org.samizdat.tuf.TufTime.format(n.date()) + ": " + n.reason()

@@ -228,6 +228,64 @@ public final class TufClient {
     }
 
     /**
+     * Every target of release {@code id}, verified (spec 5.6 for {@code releases}, the release's
+     * role and each of its bins, through the same admission as {@link #targetInfo}): a target is
+     * kept only when both delegations above it cover its path and, in a bin, the path hashes into
+     * that bin (TAP 15); any other is refused, as a mirror's walk refuses it. In path order.
+     */
+    public java.util.SortedMap<String, TargetFile> releaseTargets(String id) throws IOException, TufException, SyncException {
+        if (!refreshed) {
+            refresh();
+        }
+        Targets top = loadTargets("targets", "root");
+        Delegation toReleases = top.delegations().stream().filter(d -> d.name().equals("releases")).findFirst()
+                .orElseThrow(() -> new TufException("targets.json", "delegation", "the archive delegates no releases role"));
+        Targets releases = loadTargets("releases", "targets");
+        Delegation toRelease = releases.delegations().stream().filter(d -> d.name().equals(id)).findFirst()
+                .orElseThrow(() -> new SyncException(SyncException.Kind.LOCAL, "the archive has no release " + id
+                        + " (it has " + releases.delegations().stream().map(Delegation::name).toList() + ")", null));
+        Targets role = loadTargets(id, "releases");
+        java.util.SortedMap<String, TargetFile> out = new java.util.TreeMap<>();
+        admit(id, null, role, toReleases, toRelease, out);
+        if (role.succinct() != null) {
+            for (String bin : role.succinct().allBinNames()) {
+                admit(bin, role.succinct(), loadTargets(bin, id), toReleases, toRelease, out);
+            }
+        }
+        return out;
+    }
+
+    /** The releases the trusted {@code releases} role delegates, oldest first. */
+    public List<String> releaseIds() throws IOException, TufException, SyncException {
+        if (!refreshed) {
+            refresh();
+        }
+        loadTargets("targets", "root");
+        return loadTargets("releases", "targets").delegations().stream().map(Delegation::name).toList();
+    }
+
+    private static void admit(String role, org.samizdat.tuf.SuccinctRoles bins, Targets t, Delegation top, Delegation release,
+                              java.util.Map<String, TargetFile> out) throws TufException {
+        for (java.util.Map.Entry<String, TargetFile> e : t.targets().entrySet()) {
+            String path = e.getKey();
+            // FORMAT.md section 5: a path becomes a file name, so only a valid target path is accepted
+            if (org.samizdat.archive.TargetPath.problem(path).isPresent()) {
+                throw new TufException(role + ".json", "target path", "lists \"" + path.replace("\0", "\\0") + "\": "
+                        + org.samizdat.archive.TargetPath.problem(path).get());
+            }
+            // spec 5.6.7: a role is trusted only for the paths every delegation above it covers
+            if (!top.covers(path) || !release.covers(path)) {
+                throw new TufException(role + ".json", "delegated paths", "lists " + path + ", outside what it was delegated");
+            }
+            // TAP 15: a bin lists only the paths that hash into it
+            if (bins != null && !bins.binFor(path).equals(role)) {
+                throw new TufException(role + ".json", "succinct bin", "lists " + path + ", which hashes into " + bins.binFor(path));
+            }
+            out.put(path, e.getValue());
+        }
+    }
+
+    /**
      * Where a target is fetched from, relative to the targets base: with consistent snapshots its
      * first hash (sha256 when listed) prefixes the file name (spec 5.7.2), each path segment percent-encoded.
      */
