@@ -156,19 +156,54 @@ public final class Catalog {
     }
 
     /**
-     * A release's target at {@code path} that a web seed may serve: a document that was not
-     * withdrawn, or the manifest (the torrent's files); never the torrent itself.
+     * The stored file name of a release's target that a web seed may serve: a document that was
+     * not withdrawn, or the manifest (the torrent's files); never the torrent itself. Each
+     * release's answers are indexed once (path to sha256) for the two releases asked for last, so
+     * a client's thousands of requests do not each re-read and re-verify the release's role.
      */
-    public Optional<Entry> seedable(String path) throws IOException, TufException {
+    public Optional<String> seedable(String path) throws IOException, TufException {
         int slash = path.indexOf('/');
-        if (slash <= 0 || releases.keysForChild(path.substring(0, slash)) == null || ReleaseTorrent.isTorrent(path)
-                || withdrawals().contains(path)) {
+        if (slash <= 0 || releases.keysForChild(path.substring(0, slash)) == null || ReleaseTorrent.isTorrent(path)) {
             return Optional.empty();
         }
         String id = path.substring(0, slash);
-        TargetFile f = lookup(id, path);
-        return f == null ? Optional.empty() : Optional.of(entry(path, f, id));
+        Map<String, byte[]> index;
+        synchronized (seedIndexes) {
+            index = seedIndexes.get(id);
+        }
+        if (index == null) {
+            index = seedIndex(id);
+        }
+        byte[] sha = index.get(path);
+        return sha == null ? Optional.empty()
+                : Optional.of(new TargetPath(path).hashedName(org.samizdat.archive.Hex.encode(sha)));
     }
+
+    /** One release's seedable paths to their sha256, built by one thread while others wait for it. */
+    private Map<String, byte[]> seedIndex(String id) throws IOException, TufException {
+        synchronized (seedIndexes) {
+            Map<String, byte[]> index = seedIndexes.get(id);
+            if (index != null) {
+                return index;
+            }
+            Map<String, byte[]> built = new java.util.HashMap<>();
+            Withdrawals withdrawn = withdrawals();
+            for (Map.Entry<String, TargetFile> e : targets(id).entrySet()) {
+                if (!ReleaseTorrent.isTorrent(e.getKey()) && !withdrawn.contains(e.getKey())) {
+                    built.put(e.getKey(), org.samizdat.archive.Hex.decode(e.getValue().sha256()));
+                }
+            }
+            seedIndexes.put(id, built);
+            return built;
+        }
+    }
+
+    private final Map<String, Map<String, byte[]>> seedIndexes = new java.util.LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, byte[]>> eldest) {
+            return size() > 2;
+        }
+    };
 
     private volatile Optional<Targets> mirrors;
 

@@ -38,7 +38,6 @@ final class CurrentCatalog {
         }
         synchronized (this) {
             if (!now.equals(key)) {
-                key = now;
                 try {
                     catalog = Catalog.open(new FileStore(publicDir));
                 } catch (IOException | TufException unreadable) {
@@ -46,6 +45,8 @@ final class CurrentCatalog {
                     LOG.log(System.Logger.Level.WARNING, "the version in " + publicDir + " cannot be read; still serving the"
                             + " last good one: " + unreadable.getMessage());
                 }
+                // only now: a reader that sees the new key outside the lock also sees the catalog opened for it
+                key = now;
             }
         }
         return catalog;

@@ -38,7 +38,7 @@ final class FloodDefences implements AutoCloseable {
         this.connector = connector;
         this.limits = limits;
         this.overload = new Overload(limits.retryAfterSeconds(), mirrors, metrics);
-        for (String reason : List.of("rate", "search-rate", "connections", "deadline", "shed", "busy")) {
+        for (String reason : List.of("rate", "search-rate", "seed-rate", "connections", "deadline", "shed", "busy")) {
             overload.counter(reason); // every reason shows on /metrics from the start, at 0
         }
     }
@@ -60,7 +60,7 @@ final class FloodDefences implements AutoCloseable {
                 @Override
                 protected int getPriority(Request request) {
                     String path = Request.getPathInContext(request);
-                    return path.startsWith("/metadata/") || path.startsWith("/targets/") ? 2
+                    return path.startsWith("/metadata/") || path.startsWith("/targets/") || path.startsWith("/seed/") ? 2
                             : Shedding.expensive(path) ? 0 : 1;
                 }
 
@@ -82,14 +82,16 @@ final class FloodDefences implements AutoCloseable {
         shedding = new Shedding(inner, limits.expensive(), this::waiting, overload);
         inner = shedding;
         if (limits.pageRate() > 0) {
-            inner = rate(inner, limits.pageRate(), "rate", false, "/metadata/*", "/targets/*", "/search", "/api/search",
-                    "/feed.atom");
+            inner = rate(inner, limits.pageRate(), "rate", false, "/metadata/*", "/targets/*", "/seed/*", "/search",
+                    "/api/search", "/feed.atom");
         }
         if (limits.searchRate() > 0) {
             inner = rate(inner, limits.searchRate(), "search-rate", true, "/search", "/api/search", "/feed.atom");
         }
         if (limits.fileRate() > 0) {
             inner = rate(inner, limits.fileRate(), "rate", true, "/metadata/*", "/targets/*");
+            // web seeds at the files' rate, paced rather than refused (BitTorrent clients drop a seed that says 429)
+            inner = new SeedPacing(inner, limits.fileRate(), overload);
         }
         if (limits.connectionsPerClient() > 0 || !limits.headerDeadline().isZero()) {
             guard = new ConnectionGuard(inner, limits, overload.counter("connections"), overload.counter("deadline"));

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +33,8 @@ import org.samizdat.work.Progress;
 /**
  * Whole releases over HTTP from several mirrors at once, every file verified against the signed
  * metadata before it gets its name (into {@code OUT/<release>/<path>}, the layout a torrent client
- * writes with {@code -d OUT}). The metadata comes through the TUF client workflow from the first
+ * writes with {@code -d OUT}). Files are asked for under the web-seed layout ({@code /seed/}), which
+ * nodes pace per client rather than refuse, and under {@code /targets/} from nodes older than it. The metadata comes through the TUF client workflow from the first
  * mirror that gives a valid, fresh version, with the trusted state {@code fetch} keeps per
  * archive; the files are then spread over every mirror, several requests in flight on each, a
  * file a mirror fails (or lies about) being asked of the next one, and a mirror that lies or keeps
@@ -149,12 +149,13 @@ public final class ReleaseFetch {
         HttpClient http = Upstream.client(timeout);
         List<Upstream> upstreams = mirrors.stream().map(m -> new Upstream(m, timeout, 0, Sleeper.REAL, http)).toList();
         AtomicReferenceArray<String> dropped = new AtomicReferenceArray<>(mirrors.size());
+        AtomicReferenceArray<String> noSeeds = new AtomicReferenceArray<>(mirrors.size());
         AtomicInteger[] failures = new AtomicInteger[mirrors.size()];
         Map<String, AtomicLong> byMirror = new ConcurrentHashMap<>();
         for (int i = 0; i < failures.length; i++) {
             failures[i] = new AtomicInteger();
         }
-        Set<Path> dirs = ConcurrentHashMap.newKeySet();
+        Map<Path, Boolean> dirs = new ConcurrentHashMap<>();
         ConcurrentLinkedQueue<Job> queue = new ConcurrentLinkedQueue<>(jobs);
         AtomicReference<SyncException> fatal = new AtomicReference<>();
         int workers = Math.max(1, Math.min(jobs.size(), perMirror * mirrors.size()));
@@ -167,23 +168,28 @@ public final class ReleaseFetch {
                 while (fatal.get() == null && (job = queue.poll()) != null) {
                     Path file = root.resolve(job.path());
                     try {
-                        Path dir = file.getParent();
-                        if (dirs.add(dir)) {
-                            Files.createDirectories(dir);
-                            PartialDownload.removeOrphans(dir); // left by a run that was killed
-                        }
+                        // made once, and made before any worker puts a temp file in it
+                        dirs.computeIfAbsent(file.getParent(), dir -> {
+                            try {
+                                Files.createDirectories(dir);
+                                PartialDownload.removeOrphans(dir); // left by a run that was killed
+                                return Boolean.TRUE;
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        });
                         if (intact(file, job.target())) {
                             kept.incrementAndGet();
                         } else {
-                            fetchOne(job, file, home, upstreams, mirrors, dropped, failures, byMirror);
+                            fetchOne(job, file, home, upstreams, mirrors, dropped, noSeeds, failures, byMirror);
                             bytes.addAndGet(job.target().length());
                         }
                         progress.update("downloading", done.incrementAndGet(), jobs.size());
                     } catch (SyncException e) {
                         fatal.compareAndSet(null, e);
-                    } catch (IOException e) {
+                    } catch (IOException | java.io.UncheckedIOException e) {
                         fatal.compareAndSet(null, new SyncException(SyncException.Kind.LOCAL, "cannot write " + file + ": "
-                                + e.getMessage(), e));
+                                + e, e));
                     }
                 }
                 return null;
@@ -231,7 +237,7 @@ public final class ReleaseFetch {
      * against the signed length and sha256 by {@link Upstream#download}, renamed only then.
      */
     private void fetchOne(Job job, Path file, int home, List<Upstream> upstreams, List<String> mirrors,
-                          AtomicReferenceArray<String> dropped, AtomicInteger[] failures, Map<String, AtomicLong> byMirror)
+                          AtomicReferenceArray<String> dropped, AtomicReferenceArray<String> noSeeds, AtomicInteger[] failures, Map<String, AtomicLong> byMirror)
             throws SyncException, IOException {
         List<String> errors = new ArrayList<>();
         for (int k = 0; k < mirrors.size(); k++) {
@@ -241,7 +247,21 @@ public final class ReleaseFetch {
             }
             Path temp = PartialDownload.create(file.getParent());
             try {
-                upstreams.get(m).download(job.remote(), temp, job.target().length(), job.target().sha256());
+                if (noSeeds.get(m) == null) {
+                    try {
+                        // the web-seed layout first: a node paces it per client instead of answering 429
+                        upstreams.get(m).download(ReleaseTorrent.SEED_PREFIX + job.path(), temp, job.target().length(),
+                                job.target().sha256());
+                    } catch (SyncException e) {
+                        if (!e.getMessage().contains("HTTP 404")) {
+                            throw e;
+                        }
+                        noSeeds.compareAndSet(m, null, "404"); // a node older than web seeds: its /targets/ tree
+                        upstreams.get(m).download(job.remote(), temp, job.target().length(), job.target().sha256());
+                    }
+                } else {
+                    upstreams.get(m).download(job.remote(), temp, job.target().length(), job.target().sha256());
+                }
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 failures[m].set(0);
                 byMirror.computeIfAbsent(mirrors.get(m), x -> new AtomicLong()).addAndGet(job.target().length());

@@ -43,9 +43,9 @@ public final class WebSeed {
         if (catalog == null) {
             return new Refuse(404, "this node holds no version yet");
         }
-        Optional<Catalog.Entry> e = catalog.seedable(requested);
-        return e.isEmpty() ? new Refuse(404, "no such file in a release of the version this node serves")
-                : new Serve(e.get().storedName());
+        Optional<String> stored = catalog.seedable(requested);
+        return stored.isEmpty() ? new Refuse(404, "no such file in a release of the version this node serves")
+                : new Serve(stored.get());
     }
 
     /**
