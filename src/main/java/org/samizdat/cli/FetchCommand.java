@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code samizdat fetch}: one document, or whole releases, verified, from whichever mirrors answer truthfully. */
 @Command(name = "fetch", mixinStandardHelpOptions = true,
-        description = {"Download one document, or whole releases (--release, --all), verified, from any of several mirrors.",
+        description = {"Download a document or whole releases, verified, from mirrors.",
                 "Fails over between mirrors on errors, timeouts, bad hashes or stale metadata, and asks a second mirror when the first is slow. Verified metadata is cached per archive, so a mirror cannot roll you back between runs. Nothing unverified is ever written to the output.",
                 "Whole releases are spread over every mirror given (and those of the signed mirror list), several requests in flight on each, into DIR/<release>/..., the layout a torrent client writes; files already there and intact are kept, so a run that was cut short resumes.",
                 "Find a document's path on its /doc/ page, or with: samizdat check DIR --list"})

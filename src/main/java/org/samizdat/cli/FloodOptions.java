@@ -10,7 +10,9 @@ final class FloodOptions {
 
     @Option(names = "--rate-files", paramLabel = "N",
             description = "Requests per second one client address (IPv6: one /64) may make for archive files under"
-                    + " /metadata and /targets, with bursts of twice that; more get 429 (default: ${DEFAULT-VALUE}).")
+                    + " /metadata and /targets, with bursts of twice that; more get 429. Web-seed requests (/seed/) get the"
+                    + " same rate but are paced, not refused (BitTorrent clients drop a seed that says 429), up to 2 s"
+                    + " of waiting (default: ${DEFAULT-VALUE}).")
     int fileRate = D.fileRate();
 
     @Option(names = "--rate-pages", paramLabel = "N",

@@ -35,7 +35,7 @@ final class PublishCommand implements Callable<Integer> {
             return Main.OK;
         }
         System.out.printf("Published release %s: %s, snapshot version %d, %d role file(s), "
-                        + "%,d bytes of metadata, in %.1f s.%n", r.id(), org.samizdat.repo.ReleaseInfo.documents(r.documents(), 1, ""),
+                        + "%,d bytes of metadata, in %.1f s.%n", r.id(), org.samizdat.repo.ReleaseInfo.documents(r.documents(), 2, ""),
                 r.snapshotVersion(), r.roleFiles(),
                 r.metadataBytes(), (System.nanoTime() - start) / 1e9);
         return Main.OK;

@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code samizdat torrent ARCHIVE [RELEASE...]}: signed torrents for releases published before torrents existed. */
 @Command(name = "torrent", mixinStandardHelpOptions = true,
-        description = {"Make and sign the torrent of releases that have none (published before torrents existed), and list every release's torrent.",
+        description = {"Sign torrents for releases published before torrents existed.",
+                "Makes and signs the torrent of each release that has none, then lists every release's torrent and infohash.",
                 "A release published now carries its torrent (rNNNN/_release.torrent). A published release never changes, so an older release's torrent is signed into the mirrors role instead, as mirrors/rNNNN.torrent, with the online mirrors key; mirrors copy and serve it like any target. Without RELEASE, every release lacking one gets one."})
 final class TorrentCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The archive.")
