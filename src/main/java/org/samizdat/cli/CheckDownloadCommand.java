@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code samizdat check-download DIR --release ID}: a downloaded release against the publisher's signatures. */
 @Command(name = "check-download", mixinStandardHelpOptions = true,
-        description = {"Verify a downloaded release (by torrent or otherwise) against the signatures.",
+        description = {"Verify a downloaded release against the signed metadata.",
                 "Checks a release downloaded by a torrent client (or any other way) against the publisher's signed metadata.",
                 "BitTorrent v1 checks pieces with SHA-1 only, and a torrent says nothing of who made it. This fetches the release's signed metadata from a mirror (verified from the root fingerprint, with the trusted state `fetch` keeps) and checks every file in DIR/<release>: present, of its signed length and sha256, and nothing missing or extra. It names every file that fails.",
                 "Exit 0: the download is exactly the signed release. 3: a file fails (listed). 4: no mirror reachable for the metadata."})

@@ -28,7 +28,7 @@ import picocli.CommandLine.ParentCommand;
  * any TUF repository. Exit 0 on success, 1 on any failure.
  */
 @Command(name = "tuf-client", mixinStandardHelpOptions = true,
-        description = {"A TUF client for any repository (the tuf-conformance protocol).",
+        description = {"A TUF client for any repository (tuf-conformance protocol).",
                 "Usage as the conformance suite runs it:",
                 "  samizdat tuf-client --metadata-dir DIR init ROOT.json",
                 "  samizdat tuf-client --metadata-dir DIR --metadata-url URL refresh",
