@@ -74,6 +74,14 @@ public final class Publisher {
         return dir;
     }
 
+    private boolean torrents = true;
+
+    /** This publisher, publishing releases without a torrent, as format 1.2 did: for tests of older archives. */
+    Publisher withoutTorrents() {
+        torrents = false;
+        return this;
+    }
+
     Keyring online() {
         return keyring;
     }
@@ -227,10 +235,12 @@ public final class Publisher {
         manifestCustom.put("release", batch.id());
         manifestCustom.put("kind", "release-manifest");
         files.put(manifestPath, new TargetFile(manifest.length, Sha256.hex(manifest), manifestCustom));
-        // the release's torrent, over its documents and manifest as just written, is a target of the release too
-        org.samizdat.archive.Torrent torrent = ReleaseTorrent.build(pub, batch.id(), files,
-                ReleaseTorrent.seeds(signedMirrorList(pub)), progress);
-        putTarget(pub, files, ReleaseTorrent.path(batch.id()), torrent.encode(), ReleaseTorrent.custom(batch.id(), torrent));
+        if (torrents) {
+            // the release's torrent, over its documents and manifest as just written, is a target of the release too
+            org.samizdat.archive.Torrent torrent = ReleaseTorrent.build(pub, batch.id(), files,
+                    ReleaseTorrent.seeds(signedMirrorList(pub)), progress);
+            putTarget(pub, files, ReleaseTorrent.path(batch.id()), torrent.encode(), ReleaseTorrent.custom(batch.id(), torrent));
+        }
 
         // 2. the release's own role, and its bins when it is large
         Instant roleExpiry = now.plus(lifetimes.releases());

@@ -36,6 +36,35 @@ class PublisherTest {
     }
 
     @Test
+    void aReleaseOlderThanTorrentsGetsOneSignedIntoTheMirrorsRoleWhichANewMirrorListKeeps() throws Exception {
+        TestArchive a = TestArchive.create(tmp);
+        a.stage("cables", 5);
+        Publisher p = a.publisher();
+        p.withoutTorrents().publish("Old"); // as a format 1.2 publisher did
+        FileStore pub = a.dir().publicStore();
+        assertTrue(Catalog.open(pub).torrent("r0001").isEmpty());
+
+        assertEquals(List.of("r0001"), p.addTorrents(List.of()));
+        Catalog c = Catalog.open(pub);
+        Catalog.Entry t = c.torrent("r0001").orElseThrow();
+        assertEquals("mirrors/r0001.torrent", t.path());
+        org.samizdat.archive.Torrent torrent = org.samizdat.archive.Torrent.parse(c.read(t).orElseThrow());
+        assertEquals(t.file().custom().get("infohash"), torrent.infoHashHex());
+        assertEquals(6, torrent.files().size(), "five documents and the manifest");
+        assertEquals(List.of("_release.json"), torrent.files().get(0).path());
+        assertTrue(a.check(true).ok(), a.check(true).problems().toString());
+        assertEquals(List.of(), p.addTorrents(List.of()), "every release has one now");
+
+        p.publishMirrorList(new MirrorList(a.now(), null, List.of()));
+        assertEquals("mirrors/r0001.torrent", Catalog.open(pub).torrent("r0001").orElseThrow().path(),
+                "a new mirror list keeps the torrents the mirrors role lists");
+        a.stage("more", 2);
+        a.publish("New");
+        assertEquals("r0002/_release.torrent", Catalog.open(pub).torrent("r0002").orElseThrow().path());
+        assertThrows(java.io.IOException.class, () -> p.addTorrents(List.of("r0009")));
+    }
+
+    @Test
     void aNewArchiveIsSignedCompleteAndItsFingerprintIsTheHashOfTheFirstRoot() throws Exception {
         TestArchive a = TestArchive.create(tmp);
         assertEquals(Sha256.hex(Files.readAllBytes(a.metadata("1.root.json"))), a.fingerprint);

@@ -326,6 +326,29 @@ class TorrentIT {
     }
 
     @Test
+    void theReleasePageOffersTheTorrentAndMagnetAndStatusCountsWebSeedBytes() throws Exception {
+        Catalog c = Catalog.open(new FileStore(origin.publicDir()));
+        String infohash = (String) c.torrent("r0001").orElseThrow().file().custom().get("infohash");
+        HttpClient http = HttpClient.newHttpClient();
+        String page = http.send(HttpRequest.newBuilder(URI.create(originServer.url() + "/releases/r0001")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(page.contains("href=\"/releases/r0001.torrent\""), page);
+        assertTrue(page.contains("magnet:?xt=urn:btih:" + infohash + "&amp;dn=r0001"), page);
+        assertTrue(page.contains("href=\"/targets/r0001/"), "the signed torrent file is linked");
+        Torrent served = Torrent.parse(Files.readAllBytes(torrentFrom(originServer, tmp.resolve("t.torrent"))));
+        assertEquals(infohash, served.infoHashHex(), "a node's torrent has the signed infohash");
+        assertEquals(List.of(originServer.url() + "/seed/"), served.urlList());
+        long before = ((Number) org.samizdat.archive.Json.parseObject(http.send(HttpRequest.newBuilder(
+                URI.create(originServer.url() + "/api/status")).build(), HttpResponse.BodyHandlers.ofByteArray()).body())
+                .get("webseed_bytes_sent")).longValue();
+        assertEquals(200, RawHttp.get(originServer.port(), "/seed/" + cable(5)).status());
+        long after = ((Number) org.samizdat.archive.Json.parseObject(http.send(HttpRequest.newBuilder(
+                URI.create(originServer.url() + "/api/status")).build(), HttpResponse.BodyHandlers.ofByteArray()).body())
+                .get("webseed_bytes_sent")).longValue();
+        assertEquals(Files.size(stored(origin.publicDir(), cable(5))), after - before);
+    }
+
+    @Test
     void hostileOrMalformedWebSeedPathsNeverLeaveTheTreeAndGetPlain400Or404() throws Exception {
         int port = originServer.port();
         String doc = "/seed/" + cable(0);
