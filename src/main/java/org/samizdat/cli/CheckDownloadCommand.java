@@ -1,7 +1,6 @@
 package org.samizdat.cli;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.SortedMap;
@@ -9,7 +8,6 @@ import java.util.concurrent.Callable;
 import org.samizdat.sync.Fetcher;
 import org.samizdat.sync.ReleaseFetch;
 import org.samizdat.sync.SyncException;
-import org.samizdat.sync.Trust;
 import org.samizdat.torrent.DownloadCheck;
 import org.samizdat.tuf.TargetFile;
 import picocli.CommandLine.ArgGroup;
@@ -41,11 +39,7 @@ final class CheckDownloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Trust t = trust.toTrust();
-        String key = (t.fingerprint() != null ? t.fingerprint() : org.samizdat.tuf.RootFingerprint.of(t.rootFile())).hex();
-        Path base = cache != null ? cache : FetchCommand.defaultCache();
-        Fetcher fetcher = new Fetcher(base.resolve(key), t, Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofSeconds(2),
-                false, line -> System.err.println("samizdat: " + line));
+        Fetcher fetcher = FetchCommand.fetcher(trust, cache, Duration.ofSeconds(2), false);
         ReleaseFetch.Signed signed;
         try {
             signed = new ReleaseFetch(fetcher, Duration.ofSeconds(30), line -> System.err.println("samizdat: " + line))

@@ -54,9 +54,6 @@ final class FetchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Trust t = trust.toTrust();
-        String key = (t.fingerprint() != null ? t.fingerprint() : org.samizdat.tuf.RootFingerprint.of(t.rootFile())).hex();
-        Path base = cache != null ? cache : defaultCache();
         boolean whole = all || (releases != null && !releases.isEmpty());
         if (whole == (path != null)) {
             System.err.println("samizdat: give a document's PATH, or --release ID or --all (not both)");
@@ -66,8 +63,7 @@ final class FetchCommand implements Callable<Integer> {
             System.err.println("samizdat: --stale-ok applies to one document; whole releases need unexpired metadata");
             return Main.USAGE;
         }
-        Fetcher fetcher = new Fetcher(base.resolve(key), t, Clock.systemUTC(), Duration.ofSeconds(30),
-                Duration.ofMillis(Math.max(1, hedgeAfter)), staleOk, line -> System.err.println("samizdat: " + line));
+        Fetcher fetcher = fetcher(trust, cache, Duration.ofMillis(Math.max(1, hedgeAfter)), staleOk);
         if (whole) {
             return wholeReleases(fetcher);
         }
@@ -104,7 +100,17 @@ final class FetchCommand implements Callable<Integer> {
         }
     }
 
-    static Path defaultCache() {
+    /** A fetcher over the trusted state this archive's cache keeps (per root fingerprint), logging to stderr. */
+    static Fetcher fetcher(MirrorCommand.TrustOption trust, Path cache, Duration hedgeAfter, boolean staleOk)
+            throws java.io.IOException {
+        Trust t = trust.toTrust();
+        String key = (t.fingerprint() != null ? t.fingerprint() : org.samizdat.tuf.RootFingerprint.of(t.rootFile())).hex();
+        Path base = cache != null ? cache : defaultCache();
+        return new Fetcher(base.resolve(key), t, Clock.systemUTC(), Duration.ofSeconds(30), hedgeAfter, staleOk,
+                line -> System.err.println("samizdat: " + line));
+    }
+
+    private static Path defaultCache() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache")).resolve("samizdat");
     }
