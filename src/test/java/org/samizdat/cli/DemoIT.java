@@ -44,8 +44,8 @@ class DemoIT {
             Checker.Report r = new Checker(tmp.resolve("demo").resolve(node).resolve("public"), new State(0, 0), null,
                     Instant.now(), true, Progress.NONE).check();
             assertTrue(r.ok(), node + ": " + r.problems());
-            // documents of 5 releases, one manifest each, and the mirror list the origin's registry signed at start
-            assertEquals(300 + 2 * 10 + 5 + 1, r.targets(), node);
+            // documents of 5 releases, one manifest and one torrent each, and the mirror list the origin's registry signed at start
+            assertEquals(300 + 2 * 10 + 2 * 5 + 1, r.targets(), node);
             assertEquals(3, org.samizdat.repo.Catalog.open(new org.samizdat.store.FileStore(tmp.resolve("demo").resolve(node)
                     .resolve("public"))).mirrorList().mirrors().size(), node + " carries the signed list of the three mirrors");
         }

@@ -136,7 +136,7 @@ class NetworkIT {
             Checker.Report report = new Checker(fresh, new State(0, 0), RootFingerprint.parse(origin.fingerprint), Instant.now(),
                     true, Progress.NONE).check();
             assertTrue(report.ok(), report.problems().toString());
-            assertEquals(4 + 1 + 1, report.targets(), "every document, the manifest and the mirror list: " + report);
+            assertEquals(4 + 2 + 1, report.targets(), "every document, the manifest, the torrent and the mirror list: " + report);
             assertEquals("4 document(s) (+2 release files) (+1 signed list)", report.documents(), "the list is no document");
         }
     }

@@ -81,9 +81,9 @@ class PublishCrashIT {
         assertChecks(a, "after the final publishes");
         assertTrue(new Staging(a.dir().stagingDir()).pending().isEmpty());
         Checker.Report r = a.check(true);
-        // every staged document is published exactly once, plus one manifest per release
+        // every staged document is published exactly once, plus one manifest and one torrent per release
         long releases = Files.list(a.metadata("x").getParent()).filter(f -> f.getFileName().toString().matches("1\\.r\\d+\\.json")).count();
-        assertEquals(staged + releases, r.targets(), "killed at " + killedAt);
+        assertEquals(staged + 2 * releases, r.targets(), "killed at " + killedAt);
         assertTrue(killedMidway >= ROUNDS / 2, "too few kills landed mid-publish (" + killedMidway + "); full run took " + fullMillis + " ms");
         assertTrue(insideBatch >= 2, "too few kills landed inside a release being signed: " + insideBatch);
         System.out.printf("crash test: %d of %d kills landed mid-publish, %d inside a release being signed"
