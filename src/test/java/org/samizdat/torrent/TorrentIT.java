@@ -265,11 +265,12 @@ class TorrentIT {
     @Test
     void aCorruptedDocumentOnOneSeedFailsItsPieceAndBothClientsCompleteFromTheOther() throws Exception {
         ArchiveServer a = mirror("a", pub -> { });
-        // one document in fifty corrupted on B: whichever pieces a client takes from B, some are bad
+        // two documents corrupted on B (same length, wrong bytes). More would not be fairer: aria2 cannot tell which
+        // seed spoiled a piece that spans files from both, and with dozens of bad pieces it gives up (measured: 60 of
+        // 3,000 stall it at 93%); Transmission disables a seed after 5 bad pieces
         ArchiveServer b = mirror("b", pub -> {
-            for (int i = 7; i < DOCUMENTS; i += 50) {
-                corrupt(pub, cable(i));
-            }
+            corrupt(pub, cable(7));
+            corrupt(pub, cable(2007));
         });
         Path torrent = tmp.resolve("r0001.torrent");
         Torrent signed = Torrent.parse(Files.readAllBytes(torrentFrom(a, torrent)));
@@ -281,6 +282,9 @@ class TorrentIT {
         assertTrue(p.waitFor(240, TimeUnit.SECONDS), "aria2 finished");
         assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("aria2.log")));
         assertTrue(webSeedBytes(b) > 100_000, "the liar was asked for pieces");
+        String aria2Log = Files.readString(tmp.resolve("aria2.log"));
+        System.out.println("aria2 rejected " + aria2Log.split("Invalid checksum", -1).length / 2 + " bad piece(s) from the liar or"
+                + " a mix of both seeds, and completed"); // informative: which pieces came from B is aria2's choice
         assertEquals(0, checkDownload(aria2Out, a).code());
         long fromLiar = webSeedBytes(b);
 
