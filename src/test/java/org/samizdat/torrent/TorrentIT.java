@@ -321,6 +321,13 @@ class TorrentIT {
         assertEquals(0, again.code(), again.err());
         assertTrue(again.err().contains(String.format("(%,d already there and intact), 0 bytes downloaded", DOCUMENTS + 1)),
                 again.err());
+        Cli.Run all = Cli.run("fetch", "--all", "-o", out.toString(), "--from", a.url(),
+                "--fingerprint", origin.fingerprint, "--cache", tmp.resolve("cache").toString());
+        assertEquals(0, all.code(), all.err());
+        assertTrue(all.err().contains(String.format("Fetched 1 release(s) into %s: %,d file(s) verified", out, DOCUMENTS + 1)),
+                all.err());
+        assertEquals(2, Cli.run("fetch", "--all", cable(1), "--from", a.url(), "--fingerprint", origin.fingerprint).code(),
+                "a document and --all together are refused");
 
         Path tampered = out.resolve(bad);
         byte[] bytes = Files.readAllBytes(tampered);
