@@ -38,6 +38,11 @@ public record ArchiveDir(Path root) {
         return privateDir().resolve("keys");
     }
 
+    /** Keys of sealed releases this publisher made ({@code private/sealed/rNNNN.key}), never served. */
+    public Path sealedKeysDir() {
+        return privateDir().resolve("sealed");
+    }
+
     public Path stagingDir() {
         return privateDir().resolve("staging");
     }

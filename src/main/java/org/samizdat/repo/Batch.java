@@ -89,6 +89,16 @@ final class Batch {
         return CanonicalJson.encode(m);
     }
 
+    /** A sealed release's manifest: id, title and publication time; the document count is sealed too. */
+    byte[] sealedManifest(Instant now) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("title", title);
+        m.put("published", TufTime.format(now));
+        m.put("sealed", true);
+        return CanonicalJson.encode(m);
+    }
+
     /** Drops the batch and the staged content no later addition still needs. */
     void finish(Staging staging) throws IOException {
         Set<String> keep = new HashSet<>();

@@ -115,6 +115,11 @@ public final class Catalog {
                 (withdrawn.contains(e.getKey()) ? gone : docs).add(entry(e.getKey(), e.getValue(), id));
             }
         }
+        // a sealed release lists its documents once this node has opened it, from the committed manifest
+        Optional<SealedManifest> opened = SealedRelease.of(id, all).isPresent() ? opened(id) : Optional.empty();
+        for (SealedManifest.Document d : opened.map(SealedManifest::documents).orElse(List.of())) {
+            (withdrawn.contains(d.path()) ? gone : docs).add(entry(d.path(), d.target(), id));
+        }
         Release r = new Release(info(id), role.version(), List.copyOf(docs), List.copyOf(gone));
         synchronized (recent) {
             recent.put(id, r);
@@ -258,8 +263,60 @@ public final class Catalog {
         }
         String id = path.substring(0, slash);
         TargetFile f = lookup(id, path);
+        if (f == null) {
+            Optional<SealedManifest> opened = opened(id);
+            if (opened.isPresent()) {
+                List<SealedManifest.Document> docs = opened.get().documents();
+                int i = java.util.Collections.binarySearch(docs.stream().map(SealedManifest.Document::path).toList(), path);
+                f = i >= 0 ? docs.get(i).target() : null;
+            }
+        }
         return f == null ? Optional.empty() : Optional.of(entry(path, f, id));
     }
+
+    /** The release's ciphertext and commitments when it is sealed (whether or not this node opened it). */
+    public Optional<SealedRelease> sealed(String id) throws IOException, TufException {
+        TargetFile f = lookup(id, SealedRelease.ciphertextPath(id));
+        if (f == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SealedRelease.from(id, f));
+        } catch (IllegalArgumentException malformed) {
+            throw new TufException(id + ".json", "sealed release", malformed.getMessage());
+        }
+    }
+
+    /**
+     * The committed manifest of a sealed release this node has opened: its key is stored under the
+     * committed hash and hashes to it, and the stored manifest hashes to its commitment. Empty when
+     * the release is not sealed or not opened here.
+     */
+    public Optional<SealedManifest> opened(String id) throws IOException, TufException {
+        Optional<SealedManifest> cached = openedManifests.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        Optional<SealedManifest> m = Optional.empty();
+        Optional<SealedRelease> sealed = sealed(id);
+        if (sealed.isPresent()) {
+            SealedRelease s = sealed.get();
+            Optional<byte[]> key = store.get(s.keyName());
+            Optional<byte[]> manifest = key.isPresent() && s.opensWith(new String(key.get(), java.nio.charset.StandardCharsets.US_ASCII))
+                    ? store.get(s.manifestName()) : Optional.empty();
+            if (manifest.isPresent() && Sha256.hex(manifest.get()).equals(s.manifestSha256())) {
+                try {
+                    m = Optional.of(SealedManifest.parse(id, manifest.get()));
+                } catch (IllegalArgumentException malformed) {
+                    throw new TufException(s.manifestName(), "sealed manifest", malformed.getMessage());
+                }
+            }
+        }
+        openedManifests.put(id, m);
+        return m;
+    }
+
+    private final Map<String, Optional<SealedManifest>> openedManifests = new ConcurrentHashMap<>();
 
     private TargetFile lookup(String id, String path) throws IOException, TufException {
         Targets role = role(id);
@@ -310,20 +367,28 @@ public final class Catalog {
         return bytes;
     }
 
-    private ReleaseInfo info(String id, TargetFile manifest) throws IOException {
+    private ReleaseInfo info(String id, TargetFile manifest) throws IOException, TufException {
         if (manifest != null) {
             String path = id + "/" + Intake.RELEASE_MANIFEST;
             Optional<byte[]> bytes = read(new Entry(path, manifest, DocumentMeta.empty(""), id));
             if (bytes.isPresent()) {
                 try {
                     Map<String, Object> j = Json.parseObject(bytes.get());
+                    if (Boolean.TRUE.equals(j.get("sealed"))) {
+                        Optional<SealedManifest> opened = opened(id);
+                        return new ReleaseInfo(id, String.valueOf(j.getOrDefault("title", id)),
+                                String.valueOf(j.getOrDefault("published", "")),
+                                opened.map(o -> (long) o.documents().size()).orElse(0L),
+                                opened.isPresent() ? ReleaseInfo.Seal.OPENED : ReleaseInfo.Seal.SEALED);
+                    }
                     return new ReleaseInfo(id, String.valueOf(j.getOrDefault("title", id)),
-                            String.valueOf(j.getOrDefault("published", "")), j.get("documents") instanceof Long n ? n : 0);
+                            String.valueOf(j.getOrDefault("published", "")), j.get("documents") instanceof Long n ? n : 0,
+                            ReleaseInfo.Seal.NONE);
                 } catch (IllegalArgumentException unreadable) {
                     // fall through: a release without a readable manifest still lists its documents
                 }
             }
         }
-        return new ReleaseInfo(id, id, "", 0);
+        return new ReleaseInfo(id, id, "", 0, ReleaseInfo.Seal.NONE);
     }
 }

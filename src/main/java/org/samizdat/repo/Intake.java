@@ -99,7 +99,7 @@ public final class Intake {
                             + " segments (the release prefix takes one more)");
                     continue;
                 }
-                if (target.equals(RELEASE_MANIFEST) || target.equals(RELEASE_TORRENT)) {
+                if (target.equals(RELEASE_MANIFEST) || target.equals(RELEASE_TORRENT) || SealedManifest.isOwnFile("r/" + target)) {
                     problems.add(f + ": the name " + target + " at the top of a release is reserved");
                     continue;
                 }

@@ -194,11 +194,34 @@ public final class Publisher {
      */
     public Release publish(String title) throws IOException, TufException {
         try (Lock lock = Lock.take(dir)) {
-            return publishLocked(title);
+            return publishLocked(title, null);
         }
     }
 
-    private Release publishLocked(String title) throws IOException, TufException {
+    /**
+     * Signs everything staged as the next release, sealed: {@code sealer} writes the documents as
+     * one ciphertext and gives its target; the release lists that, its manifest (without a
+     * document count) and its torrent, and nothing else of the documents. Crash-safe as
+     * {@link #publish}: a re-run after a crash seals the same batch again.
+     */
+    public Release seal(String title, ReleaseContent sealer) throws IOException, TufException {
+        try (Lock lock = Lock.take(dir)) {
+            return publishLocked(title, java.util.Objects.requireNonNull(sealer));
+        }
+    }
+
+    /** The id the next publish or seal will give its release (the interrupted batch's, if any). */
+    public String nextReleaseId() throws IOException, TufException {
+        Path info = dir.stagingDir().resolve(Staging.BATCH_INFO);
+        if (Files.exists(info)) {
+            return (String) Json.parseObject(Files.readAllBytes(info)).get("id");
+        }
+        Head head = Head.load(dir.publicStore());
+        return Batch.nextId(Targets.from(head.loadRole(RELEASES_ROLE, head.targets().keysForChild(RELEASES_ROLE),
+                head.targets().delegationKeys())));
+    }
+
+    private Release publishLocked(String title, ReleaseContent sealer) throws IOException, TufException {
         FileStore pub = dir.publicStore();
         cleanTemps(pub);
         Head head = Head.load(pub);
@@ -219,6 +242,11 @@ public final class Publisher {
         if (batch == null) {
             throw new NothingStagedException();
         }
+        if (sealer == null && Files.exists(dir.sealedKeysDir().resolve(batch.id() + ".key"))) {
+            // an interrupted seal made a key for this batch: publishing it in the clear would break its seal
+            throw new IOException("release " + batch.id() + " was being sealed when it was interrupted; run seal again"
+                    + " to finish it (or delete " + dir.sealedKeysDir().resolve(batch.id() + ".key") + " to publish it unsealed)");
+        }
         SigningKey releasesKey = keyring.load(RELEASES_ROLE);
         SigningKey snapshotKey = keyring.load("snapshot");
         SigningKey timestampKey = keyring.load("timestamp");
@@ -227,8 +255,12 @@ public final class Publisher {
 
         // 1. content
         Map<String, TargetFile> files = new TreeMap<>();
-        placeTargets(pub, staging, batch.id(), docs, files);
-        byte[] manifest = batch.manifest(docs.size(), now);
+        if (sealer == null) {
+            placeTargets(pub, staging, batch.id(), docs, files);
+        } else {
+            files.putAll(sealer.write(pub, batch.id(), docs, d -> staging.object(d.sha256())));
+        }
+        byte[] manifest = sealer == null ? batch.manifest(docs.size(), now) : batch.sealedManifest(now);
         String manifestPath = batch.id() + "/" + Intake.RELEASE_MANIFEST;
         pub.put("targets/" + new TargetPath(manifestPath).hashedName(Sha256.hex(manifest)), manifest);
         Map<String, Object> manifestCustom = new LinkedHashMap<>();

@@ -9,8 +9,14 @@ import org.samizdat.archive.Json;
 import org.samizdat.store.FileStore;
 import org.samizdat.tuf.TufException;
 
-/** A release as readers see it: id, title, publication time and document count, from its signed manifest. */
-public record ReleaseInfo(String id, String title, String published, long documents) {
+/**
+ * A release as readers see it: id, title, publication time and document count, from its signed
+ * manifest, and whether it is sealed (and opened on this node).
+ */
+public record ReleaseInfo(String id, String title, String published, long documents, Seal seal) {
+    /** Whether a release is sealed, and if so whether this node has opened it. */
+    public enum Seal { NONE, SEALED, OPENED }
+
     /**
      * The releases of the version a store currently serves, oldest first. Reads the releases role
      * and each release's manifest; the store's content is trusted (it was verified when written).
@@ -26,12 +32,14 @@ public record ReleaseInfo(String id, String title, String published, long docume
 
     /**
      * Whether a target path is one of the files a release adds besides its documents: its signed
-     * manifest ({@code rNNNN/_release.json}, docs/FORMAT.md section 5) or its torrent
-     * ({@code rNNNN/_release.torrent}, or {@code mirrors/rNNNN.torrent} for an older release).
+     * manifest ({@code rNNNN/_release.json}, docs/FORMAT.md section 5), its torrent
+     * ({@code rNNNN/_release.torrent}, or {@code mirrors/rNNNN.torrent} for an older release), or
+     * a sealed release's ciphertext, opened manifest or key ({@code rNNNN/_sealed.*}).
      */
     public static boolean isReleaseFile(String path) {
         int slash = path.indexOf('/');
-        return slash > 0 && (path.substring(slash + 1).equals(Intake.RELEASE_MANIFEST) || ReleaseTorrent.isTorrent(path));
+        return slash > 0 && (path.substring(slash + 1).equals(Intake.RELEASE_MANIFEST) || ReleaseTorrent.isTorrent(path)
+                || SealedManifest.isOwnFile(path));
     }
 
     /**

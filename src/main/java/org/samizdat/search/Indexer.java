@@ -93,6 +93,14 @@ public final class Indexer implements AutoCloseable {
         return lastError;
     }
 
+    private String openings() {
+        try {
+            return Long.toString(Files.getLastModifiedTime(publicDir.resolve(org.samizdat.repo.SealedRelease.OPENING_DIR)).toMillis());
+        } catch (IOException none) {
+            return "0";
+        }
+    }
+
     /** Updates the index if the served version changed since the last successful update. */
     public void check() {
         if (!running.compareAndSet(false, true)) {
@@ -106,13 +114,15 @@ public final class Indexer implements AutoCloseable {
             } catch (NoSuchFileException nothingYet) {
                 return;
             }
-            String now = Sha256.hex(ts);
+            // a sealed release opened here changes what the same version lists: the openings' stamp is part of it
+            String opened = openings();
+            String now = Sha256.hex(ts) + ":" + opened;
             if (now.equals(seen) || (lastError != null && System.currentTimeMillis() < retryAt && now.equals(failedAt))) {
                 return;
             }
             try {
                 Catalog catalog = Catalog.open(new FileStore(publicDir));
-                if (catalog.version() == index.indexedVersion() && !seen.isEmpty()) {
+                if (catalog.version() == index.indexedVersion() && !seen.isEmpty() && seen.endsWith(":" + opened)) {
                     seen = now; // only the timestamp was re-signed
                     return;
                 }

@@ -54,6 +54,7 @@ public final class ArchiveServer implements AutoCloseable {
     private final ReaderPages pages;
     private final Downstreams downstreams;
     private final Registry registry;
+    private final org.samizdat.seal.Unsealer unsealer;
     private final FloodDefences defences;
     private final Counter webSeedBytes = Counter.builder("samizdat_webseed_bytes_sent")
             .description("bytes of documents sent to BitTorrent clients through /seed/ (web seeds)").register(metrics);
@@ -77,6 +78,7 @@ public final class ArchiveServer implements AutoCloseable {
                     .description("nodes this one notifies of new versions (registered in the last hour)").register(metrics);
         }
         this.registry = reader.registry();
+        this.unsealer = reader.unsealer();
         io.micrometer.core.instrument.Gauge.builder("samizdat_mirrors_listed", pages, ReaderPages::listedMirrors)
                 .description("verified copies the signed mirror list of the served version names").register(metrics);
         if (registry != null) {
@@ -257,7 +259,8 @@ public final class ArchiveServer implements AutoCloseable {
                 pageRequests.increment();
                 return releaseTorrent(torrentPath.group(1), request, response, callback);
             }
-            boolean posted = path.equals("/api/notify") || path.equals("/api/downstreams") || path.equals("/api/mirrors");
+            boolean posted = path.equals("/api/notify") || path.equals("/api/downstreams") || path.equals("/api/mirrors")
+                    || path.equals("/api/unseal");
             if (!posted && !method.equals("GET") && !method.equals("HEAD")) {
                 missing.increment();
                 return notAllowed(response, callback);
@@ -267,6 +270,9 @@ public final class ArchiveServer implements AutoCloseable {
                     api.increment();
                     Map<String, Object> body = new java.util.LinkedHashMap<>(status.snapshot());
                     body.put("webseed_bytes_sent", (long) webSeedBytes.count());
+                    if (unsealer != null) {
+                        body.put("sealed_releases", new java.util.TreeMap<>(unsealer.states()));
+                    }
                     return json(response, callback, body);
                 }
                 case "/healthz" -> {
@@ -288,6 +294,14 @@ public final class ArchiveServer implements AutoCloseable {
                     notifies.increment();
                     onNotify.run();
                     return text(response, callback, HttpStatus.ACCEPTED_202, "sync scheduled\n");
+                }
+                case "/api/unseal" -> {
+                    api.increment();
+                    if (!method.equals("POST") || unsealer == null) {
+                        return text(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405,
+                                "POST release=rNNNN&key=KEY (form-encoded) to open a sealed release\n");
+                    }
+                    return unseal(request, response, callback);
                 }
                 case "/api/downstreams" -> {
                     api.increment();
@@ -336,6 +350,34 @@ public final class ArchiveServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * {@code POST /api/unseal}: a key for a sealed release, form-encoded ({@code release}, {@code
+     * key}), as the release page's form or {@code samizdat unseal} sends it. The body is capped
+     * at 1 KB and the key is checked against the signed commitment before any work: a wrong key
+     * costs one sha256.
+     */
+    private boolean unseal(Request request, Response response, Callback callback) throws Exception {
+        byte[] body = Content.Source.asInputStream(request).readNBytes(1025);
+        if (body.length > 1024) {
+            return text(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "a key post is at most 1 KB\n");
+        }
+        Map<String, String> form = new java.util.HashMap<>();
+        for (String pair : new String(body, StandardCharsets.US_ASCII).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                try {
+                    form.putIfAbsent(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException malformed) {
+                    return text(response, callback, HttpStatus.BAD_REQUEST_400, "malformed form encoding\n");
+                }
+            }
+        }
+        org.samizdat.seal.Unsealer.Answer a = unsealer.post(form.get("release"), form.get("key"));
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        return text(response, callback, a.status(), a.state() + ": " + a.message() + "\n");
     }
 
     private static final java.util.regex.Pattern RELEASE_TORRENT = java.util.regex.Pattern.compile("/releases/(r[0-9]{4,})\\.torrent");

@@ -9,7 +9,8 @@ import org.samizdat.store.FileStore;
 import org.samizdat.tuf.TufException;
 
 /**
- * The catalog of the version a node serves, reopened when {@code timestamp.json} changes. If the
+ * The catalog of the version a node serves, reopened when {@code timestamp.json} changes or a
+ * sealed release is opened (the work directory of openings changes when one finishes). If the
  * new version cannot be read, the last good catalog keeps being used, the failure is logged once,
  * and that version is not tried again until {@code timestamp.json} changes once more.
  */
@@ -29,7 +30,7 @@ final class CurrentCatalog {
         Object now;
         try {
             BasicFileAttributes a = Files.readAttributes(publicDir.resolve("metadata/timestamp.json"), BasicFileAttributes.class);
-            now = a.lastModifiedTime().toMillis() + ":" + a.size() + ":" + a.fileKey();
+            now = a.lastModifiedTime().toMillis() + ":" + a.size() + ":" + a.fileKey() + ":" + openings(publicDir);
         } catch (IOException none) {
             return catalog;
         }
@@ -50,5 +51,14 @@ final class CurrentCatalog {
             }
         }
         return catalog;
+    }
+
+    /** When the work directory of openings last changed (an opening finished or began), or 0. */
+    static long openings(Path publicDir) {
+        try {
+            return Files.getLastModifiedTime(publicDir.resolve(org.samizdat.repo.SealedRelease.OPENING_DIR)).toMillis();
+        } catch (IOException none) {
+            return 0;
+        }
     }
 }

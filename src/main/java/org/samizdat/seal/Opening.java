@@ -1,0 +1,225 @@
+package org.samizdat.seal;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.samizdat.archive.Hex;
+import org.samizdat.archive.Sha256;
+import org.samizdat.repo.SealedManifest;
+import org.samizdat.repo.SealedRelease;
+import org.samizdat.repo.Withdrawals;
+import org.samizdat.store.FileStore;
+import org.samizdat.work.Parallel;
+import org.samizdat.work.Progress;
+
+/**
+ * Opens one sealed release in a node's public tree with a key: checks the key against the signed
+ * commitment (a sha256, so a wrong key costs nothing), decrypts the stored ciphertext while
+ * checking its signed sha256, checks the manifest against its commitment and every document
+ * against the manifest, all into a work directory that is never served ({@code .opening/}). Only
+ * when everything matched are the documents made durable and moved to their stored names, then
+ * the manifest and, last, the key are stored under their committed hashes: the key's presence is
+ * what "opened" means, so a node killed at any point either has not opened the release or has
+ * opened all of it, and opening again finishes the job.
+ */
+public final class Opening {
+
+    /** What an opening did. */
+    public record Opened(String release, int documents, long bytes, boolean already, long millis) {
+    }
+
+    /** The ciphertext is not (yet) held here: keep the key and open when it arrives. */
+    public static final class CiphertextMissing extends IOException {
+        CiphertextMissing(String message) {
+            super(message);
+        }
+    }
+
+    private Opening() {
+    }
+
+    /**
+     * Opens {@code sealed} in the tree at {@code publicDir} with {@code key} (its text, 64 hex digits).
+     *
+     * @param withdrawn documents withdrawn by the publisher: checked, never written
+     * @throws OpeningRefused the key or the ciphertext's content is not what was committed; nothing is written
+     * @throws CiphertextMissing this node does not hold the ciphertext yet
+     */
+    public static Opened open(Path publicDir, SealedRelease sealed, String key, Withdrawals withdrawn, Progress progress)
+            throws IOException {
+        long start = System.nanoTime();
+        if (!sealed.opensWith(key)) {
+            throw new OpeningRefused("this key is not " + sealed.id() + "'s: its sha256 is not the signed commitment "
+                    + sealed.keySha256());
+        }
+        FileStore store = new FileStore(publicDir);
+        if (store.exists(sealed.keyName())) {
+            return new Opened(sealed.id(), 0, 0, true, 0);
+        }
+        Path ciphertext = store.path(sealed.ciphertextName());
+        if (!Files.isRegularFile(ciphertext)) {
+            throw new CiphertextMissing("this node does not hold " + sealed.id() + "'s ciphertext yet");
+        }
+        Path work = publicDir.resolve(SealedRelease.OPENING_DIR).resolve(sealed.id());
+        deleteTree(work); // what a killed opening left: it is redone from the start
+        Files.createDirectories(work);
+        List<Placed> placed = new ArrayList<>();
+        SealedManifest manifest;
+        try {
+            MessageDigest cipherSha = Sha256.newDigest();
+            long[] cipherBytes = {0};
+            try (InputStream raw = Files.newInputStream(ciphertext);
+                 InputStream hashed = new DigestInputStream(new BufferedInputStream(raw, 1 << 16), cipherSha) {
+                     @Override
+                     public int read(byte[] b, int off, int len) throws IOException {
+                         int n = super.read(b, off, len);
+                         cipherBytes[0] += Math.max(0, n);
+                         return n;
+                     }
+
+                     @Override
+                     public int read() throws IOException {
+                         int c = super.read();
+                         cipherBytes[0] += c < 0 ? 0 : 1;
+                         return c;
+                     }
+                 }) {
+                InputStream plain;
+                try {
+                    plain = OpenPgp.decrypt(hashed, key);
+                } catch (IOException e) {
+                    throw new OpeningRefused("the committed key does not open the ciphertext: " + e.getMessage(), e);
+                }
+                long total = sealed.ciphertext().length();
+                byte[] buf = new byte[1 << 16];
+                manifest = SealedTar.read(plain, sealed.id(), sealed.manifestSha256(), (doc, content) -> {
+                    if (withdrawn.contains(doc.path())) {
+                        content.transferTo(OutputStream.nullOutputStream());
+                        return;
+                    }
+                    Path file = work.resolve(Integer.toString(placed.size()));
+                    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                        for (int n; (n = content.read(buf)) > 0; ) {
+                            try {
+                                out.write(buf, 0, n);
+                            } catch (IOException local) {
+                                throw new LocalFailure(local);
+                            }
+                        }
+                    } catch (LocalFailure f) {
+                        throw f;
+                    } catch (IOException closing) {
+                        throw new LocalFailure(closing);
+                    }
+                    placed.add(new Placed(doc, file));
+                    progress.update("opening " + sealed.id(), cipherBytes[0], total);
+                });
+                // the rest of the literal packet and the integrity check (MDC), then the ciphertext's own hash
+                if (plain.transferTo(OutputStream.nullOutputStream()) < 0) {
+                    throw new IllegalStateException();
+                }
+                hashed.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                if (e instanceof OpeningRefused) {
+                    throw e;
+                }
+                throw classify(e, ciphertext, sealed);
+            }
+            String got = Hex.encode(cipherSha.digest());
+            if (!got.equals(sealed.ciphertext().sha256()) || cipherBytes[0] != sealed.ciphertext().length()) {
+                throw new IOException("the stored ciphertext of " + sealed.id() + " is not the signed one (sha256 " + got
+                        + "); it was damaged on this disk");
+            }
+
+            // every byte matched: make the documents durable, then visible, then store manifest and key
+            Parallel.map(placed, 4, "syncing " + sealed.id(), progress, p -> {
+                try (FileChannel ch = FileChannel.open(p.file(), StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+                return null;
+            });
+            Set<Path> dirs = new HashSet<>();
+            for (Placed p : placed) {
+                Path target = store.path("targets/" + p.doc().storedName());
+                Files.createDirectories(target.getParent());
+                Files.move(p.file(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                dirs.add(target.getParent());
+            }
+            FileStore.syncDirectories(dirs);
+            store.put(sealed.manifestName(), manifest.encode());
+            store.put(sealed.keyName(), key.getBytes(StandardCharsets.US_ASCII));
+        } finally {
+            deleteTree(work);
+        }
+        return new Opened(sealed.id(), manifest.documents().size(), manifest.bytes(), false,
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private record Placed(SealedManifest.Document doc, Path file) {
+    }
+
+    /** A failure of this node's own disk while writing, as opposed to bad content. */
+    private static final class LocalFailure extends IOException {
+        LocalFailure(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * A failure while reading: this node's own disk failing (a full disk) is reported as it is;
+     * if the stored ciphertext is not the signed one, the disk holds bad bytes, and the next sync
+     * fetches it again; otherwise the ciphertext, signed as it is, does not hold what was committed:
+     * the publisher's doing, refused.
+     */
+    private static IOException classify(IOException e, Path ciphertext, SealedRelease sealed) {
+        if (e instanceof LocalFailure f) {
+            return org.samizdat.store.DiskFullException.classify((IOException) f.getCause(), ciphertext.getParent());
+        }
+        try (InputStream in = Files.newInputStream(ciphertext)) {
+            MessageDigest sha = Sha256.newDigest();
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                sha.update(buf, 0, n);
+            }
+            if (!Hex.encode(sha.digest()).equals(sealed.ciphertext().sha256())) {
+                return new IOException("the stored ciphertext of " + sealed.id() + " is not the signed one: it was damaged"
+                        + " on this disk (" + e.getMessage() + ")", e);
+            }
+        } catch (IOException unreadable) {
+            return unreadable;
+        }
+        return new OpeningRefused("the ciphertext of " + sealed.id() + " does not hold what was committed: " + e.getMessage(), e);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                try {
+                    Files.delete(p);
+                } catch (NoSuchFileException gone) {
+                    // already removed
+                }
+            }
+        }
+    }
+}
