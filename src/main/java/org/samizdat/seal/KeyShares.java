@@ -15,7 +15,6 @@ import org.samizdat.archive.CanonicalJson;
 import org.samizdat.archive.Hex;
 import org.samizdat.archive.Json;
 import org.samizdat.archive.Sha256;
-import org.samizdat.repo.SealedRelease;
 
 /**
  * A sealed release's key split k-of-n among trustees with Shamir's secret sharing (Bouncy
@@ -60,10 +59,10 @@ public final class KeyShares {
                     || !(m.get("index") instanceof Long index) || !(m.get("threshold") instanceof Long k)
                     || !(m.get("count") instanceof Long n) || !(m.get("key_sha256") instanceof String sha)
                     || !Hex.isLowerHex(sha, Sha256.HEX_LENGTH) || !(m.get("share") instanceof String data)
-                    || !Hex.isLowerHex(data, SealedRelease.KEY_HEX_LENGTH) || k < 2 || n < k || n > MAX_SHARES
+                    || data.isEmpty() || data.length() > 256 || !Hex.isLowerHex(data, data.length()) || data.length() % 2 != 0 || k < 2 || n < k || n > MAX_SHARES
                     || index < 1 || index > n) {
                 throw new IllegalArgumentException(where + ": not a " + FORMAT + " file (it needs format, release, index"
-                        + " 1..count, threshold 2..count, count up to " + MAX_SHARES + ", key_sha256 and a 64-hex-digit share)");
+                        + " 1..count, threshold 2..count, count up to " + MAX_SHARES + ", key_sha256 and the share in hex)");
             }
             return new Share(release, index.intValue(), k.intValue(), n.intValue(), sha, Hex.decode(data));
         }

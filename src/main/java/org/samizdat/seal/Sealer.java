@@ -58,7 +58,7 @@ public final class Sealer implements ReleaseContent {
     private final Options options;
     private final SecureRandom random;
     private final Progress progress;
-    /** Test hook: what goes into the ciphertext in place of each document (a lying publisher). */
+    /** Test hook: what goes into the ciphertext in place of a document, or null for its own bytes (a lying publisher). */
     private final Function<SealedManifest.Document, Path> substitute;
     private volatile Sealed sealed;
 
@@ -113,7 +113,8 @@ public final class Sealer implements ReleaseContent {
                 SealedTar.write(plain, manifest, manifestBytes, d -> {
                     done[0] += d.length();
                     progress.update("sealing", done[0], total);
-                    return substitute != null ? substitute.apply(d) : content.get(d.path());
+                    Path other = substitute == null ? null : substitute.apply(d);
+                    return other != null ? other : content.get(d.path());
                 });
             }
             buffered.flush(); // not closed: that would close the channel before it is forced
