@@ -163,6 +163,7 @@ public final class Checker {
                         }
                     });
             roles = visited.size();
+            opened(store, targets, problems);
             // a withdrawn document is gone from every tree by design (docs/FORMAT.md section 7)
             try {
                 Withdrawals withdrawn = KeyChange.withdrawals(store, top[0]);
@@ -233,6 +234,52 @@ public final class Checker {
                     top == null ? null : top.keysForChild(Publisher.RELEASES_ROLE));
         } catch (TufException e) {
             problems.add(e.getMessage());
+        }
+    }
+
+    /**
+     * Sealed releases this node opened (docs/FORMAT.md section 6): the stored key must hash to the
+     * signed commitment, the stored manifest to its own, and each document it lists is then
+     * verified like a signed target.
+     */
+    private static void opened(FileStore store, List<Work> targets, List<String> problems) throws IOException {
+        for (Work w : List.copyOf(targets)) {
+            if (!SealedRelease.isCiphertext(w.path())) {
+                continue;
+            }
+            String id = w.path().substring(0, w.path().indexOf('/'));
+            SealedRelease sealed;
+            try {
+                sealed = SealedRelease.from(id, w.file());
+            } catch (IllegalArgumentException e) {
+                problems.add(w.role() + ".json: " + e.getMessage() + " [sealed release]");
+                continue;
+            }
+            var key = store.get(sealed.keyName());
+            if (key.isEmpty()) {
+                continue; // still sealed here
+            }
+            String role = "the sealed manifest of " + id;
+            if (!sealed.opensWith(new String(key.get(), java.nio.charset.StandardCharsets.US_ASCII))) {
+                problems.add(sealed.keyName() + ": not the key " + id + " committed to [sealed key]");
+                continue;
+            }
+            targets.add(new Work(w.role(), id + "/" + SealedRelease.KEY, new TargetFile(key.get().length, sealed.keySha256(), null)));
+            var manifest = store.get(sealed.manifestName());
+            if (manifest.isEmpty() || !Sha256.hex(manifest.get()).equals(sealed.manifestSha256())) {
+                problems.add(sealed.manifestName() + ": " + (manifest.isEmpty() ? "missing" : "not the committed manifest")
+                        + " although " + id + " is opened here [sealed manifest]");
+                continue;
+            }
+            targets.add(new Work(w.role(), id + "/" + SealedRelease.MANIFEST,
+                    new TargetFile(manifest.get().length, sealed.manifestSha256(), null)));
+            try {
+                for (SealedManifest.Document d : SealedManifest.parse(id, manifest.get()).documents()) {
+                    targets.add(new Work(role, d.path(), d.target()));
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(sealed.manifestName() + ": " + e.getMessage() + " [sealed manifest]");
+            }
         }
     }
 

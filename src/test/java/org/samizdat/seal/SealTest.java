@@ -104,6 +104,12 @@ class SealTest {
         // opening again is a no-op
         assertTrue(Opening.open(archive.publicDir(), after.sealed("r0002").orElseThrow(), key(s), after.withdrawals(),
                 Progress.NONE).already());
+        // check verifies the opened documents against the commitment
+        Path stored = new FileStore(archive.publicDir()).path("targets/" + after.find(one).orElseThrow().storedName());
+        Files.writeString(stored, "tampered");
+        List<String> problems = archive.check().problems();
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("the sealed manifest of r0002"), problems.toString());
     }
 
     @Test
