@@ -119,7 +119,9 @@ final class DemoCommand implements Callable<Integer> {
                 publisher::publishMirrorList, Clock.systemUTC(), line -> System.out.println("origin: " + line));
         ArchiveServer origin = new ArchiveServer(new ServerConfig("127.0.0.1", port, archive.publicDir(), "samizdat demo (origin)"),
                 new OriginStatus(archive.publicDir(), Clock.systemUTC()), () -> { }, originDownstreams,
-                new ReaderSources(originIndex, originDownstreams::list, registry)).start();
+                new ReaderSources(originIndex, originDownstreams::list, registry).withUnsealer(
+                        new org.samizdat.seal.Unsealer(archive.publicDir(), originDownstreams::list,
+                                line -> System.out.println("origin: " + line)).start())).start();
         closing.add(origin);
         closing.add(registry);
         if (originIndex != null) {
@@ -143,13 +145,16 @@ final class DemoCommand implements Callable<Integer> {
             Indexer indexer = SearchOptions.open(root.resolve(name).resolve("index"), pub,
                     line -> System.out.println(name + ": " + line));
             String up = upstream;
+            java.util.function.Supplier<List<String>> neighbours = () -> {
+                List<String> known = new ArrayList<>(List.of(up));
+                known.addAll(downstreams.list());
+                return known;
+            };
+            org.samizdat.seal.Unsealer unsealer = new org.samizdat.seal.Unsealer(pub, neighbours,
+                    line -> System.out.println(name + ": " + line)).start();
             ArchiveServer server = new ArchiveServer(new ServerConfig("127.0.0.1", port == 0 ? 0 : port + 1 + i, pub,
                     "samizdat demo (" + name + ")"), mirror::status, mirror::trigger, downstreams,
-                    new ReaderSources(indexer, () -> {
-                        List<String> known = new ArrayList<>(List.of(up));
-                        known.addAll(downstreams.list());
-                        return known;
-                    })).start();
+                    new ReaderSources(indexer, neighbours).withUnsealer(unsealer)).start();
             closing.add(server);
             if (indexer != null) {
                 closing.add(indexer);
@@ -169,6 +174,7 @@ final class DemoCommand implements Callable<Integer> {
                     }
                 }
                 Downstreams.subscribe(up, self);
+                unsealer.afterSync(up);
             });
             String refused = Downstreams.subscribe(up, self);
             if (refused != null) {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, InitCommand.class, AddCommand.class, PublishCommand.class,
                 ResignCommand.class, KeysCommand.class, SignCommand.class, ImportCommand.class, WithdrawCommand.class,
                 CheckCommand.class, ServeCommand.class, MirrorCommand.class, FetchCommand.class, DemoCommand.class, CorpusCommand.class,
-                TufClientCommand.class, CheckDownloadCommand.class, TorrentCommand.class},
+                TufClientCommand.class, CheckDownloadCommand.class, TorrentCommand.class, SealCommand.class,
+                OpenKeyCommand.class, UnsealCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 error, 2 bad usage, 3 verification failed, 4 no upstream reachable."})
 public final class Main implements java.util.concurrent.Callable<Integer> {
     public static final int OK = 0;

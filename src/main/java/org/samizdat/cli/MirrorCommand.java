@@ -158,12 +158,15 @@ final class MirrorCommand implements Callable<Integer> {
                 : new org.samizdat.sync.Registrant(publicUrl, also, registry, Clock.systemUTC(), line -> System.out.println(line));
         Downstreams downstreams = new Downstreams(Clock.systemUTC(), line -> System.out.println(line));
         Indexer indexer = search.start(directory, pub, line -> System.out.println(line));
+        java.util.function.Supplier<java.util.List<String>> neighbours = () -> {
+            java.util.List<String> known = new java.util.ArrayList<>(java.util.List.of(mirror.upstream()));
+            known.addAll(downstreams.list());
+            return known;
+        };
+        // keys of sealed releases: posted here or found upstream, checked, opened here, passed to the neighbours
+        org.samizdat.seal.Unsealer unsealer = new org.samizdat.seal.Unsealer(pub, neighbours, System.out::println).start();
         ArchiveServer server = new ArchiveServer(new ServerConfig(bind, port, pub, "samizdat mirror", publicUrl, flood.limits()), mirror::status,
-                mirror::trigger, downstreams, new ReaderSources(indexer, () -> {
-                    java.util.List<String> known = new java.util.ArrayList<>(java.util.List.of(mirror.upstream()));
-                    known.addAll(downstreams.list());
-                    return known;
-                })).start();
+                mirror::trigger, downstreams, new ReaderSources(indexer, neighbours).withUnsealer(unsealer)).start();
         ScheduledExecutorService executor = Executors.newScheduledThreadPool(2);
         downstreams.start(executor);
         mirror.afterSync(r -> {
@@ -173,6 +176,7 @@ final class MirrorCommand implements Callable<Integer> {
                     indexer.check(); // index the new version now rather than at the next tick
                 }
             }
+            unsealer.afterSync(mirror.upstream());
             if (publicUrl != null) {
                 Downstreams.subscribe(mirror.upstream(), publicUrl);
             }

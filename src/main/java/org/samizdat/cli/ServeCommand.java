@@ -102,9 +102,11 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                     System.err.println("warning: without --public-url the signed mirror list cannot say where mirrors register");
                 }
             }
+            // keys of sealed releases posted here open them here, then go to the nodes that copy from this one
+            org.samizdat.seal.Unsealer unsealer = new org.samizdat.seal.Unsealer(pub, downstreams::list, System.out::println).start();
             ArchiveServer server = new ArchiveServer(new ServerConfig(bind, port, pub, name, publicUrl, flood.limits()),
                     new OriginStatus(pub, Clock.systemUTC()), () -> { }, downstreams,
-                    new ReaderSources(indexer, downstreams::list, reg)).start();
+                    new ReaderSources(indexer, downstreams::list, reg).withUnsealer(unsealer)).start();
             ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
             downstreams.start(timer);
             downstreams.watch(pub.resolve("metadata/timestamp.json"), timer);

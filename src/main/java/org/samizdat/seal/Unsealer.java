@@ -32,8 +32,9 @@ import org.samizdat.work.Progress;
  * A node's side of opening sealed releases. A key posted here ({@code POST /api/unseal}) is
  * checked against the signed commitment at once (one sha256 of at most a few hundred bytes, so a
  * hostile post costs nothing); a matching key is stored in the work directory and the release is
- * opened on this node's single opening thread; once opened, the key goes to this node's upstream
- * and downstreams, which do the same, so the whole network opens without any further signature.
+ * opened on this node's single opening thread; once opened (or refused because the ciphertext does
+ * not hold what was committed), the key goes to this node's upstream and downstreams, which do
+ * the same, so the whole network opens, or refuses, without any further signature.
  * A key for a release whose ciphertext has not arrived is kept and applied after the sync that
  * brings it; a key for a release this node does not know yet is held in memory (it cannot be
  * checked) and tried after each sync. After each sync the upstream is also asked for the keys of
@@ -249,6 +250,8 @@ public final class Unsealer implements AutoCloseable {
                 // the refusal stands either way
             }
             log.accept("sealed release " + id + " REFUSED, nothing of it is served: " + e.getMessage());
+            // the key is the committed one (checked before): every node must reach, and show, the same verdict
+            passOn(id, key);
         } catch (IOException | TufException | RuntimeException e) {
             states.put(id, "sealed");
             log.accept("sealed release " + id + ": opening failed, the key is kept and tried again after the next sync: "
