@@ -31,10 +31,11 @@ import org.samizdat.work.Progress;
 /**
  * A node's side of opening sealed releases. A key posted here ({@code POST /api/unseal}) is
  * checked against the signed commitment at once (one sha256 of at most a few hundred bytes, so a
- * hostile post costs nothing); a matching key is stored in the work directory and the release is
- * opened on this node's single opening thread; once opened (or refused because the ciphertext does
- * not hold what was committed), the key goes to this node's upstream and downstreams, which do
- * the same, so the whole network opens, or refuses, without any further signature.
+ * hostile post costs nothing); a matching key is stored in the work directory, the release is
+ * opened on this node's single opening thread, and the key goes at once to this node's upstream and
+ * downstreams, which do the same: the commitment proves the key, so no node waits for another's
+ * opening, and the whole network opens (or, if the ciphertext does not hold what was committed,
+ * refuses) in about the time one node takes, with no further signature.
  * A key for a release whose ciphertext has not arrived is kept and applied after the sync that
  * brings it; a key for a release this node does not know yet is held in memory (it cannot be
  * checked) and tried after each sync. After each sync the upstream is also asked for the keys of
@@ -160,6 +161,8 @@ public final class Unsealer implements AutoCloseable {
         }
         states.put(id, "opening");
         opener.submit(() -> open(id, key.get()));
+        // the commitment proves the key: the neighbours need not wait for this node's opening to start theirs
+        passOn(id, key.get());
         return new Answer(202, "opening", "the key matches the commitment; " + id + " is being opened on this node");
     }
 
@@ -237,7 +240,6 @@ public final class Unsealer implements AutoCloseable {
             if (!o.already()) {
                 log.accept(String.format("sealed release %s opened: %,d documents (%,d bytes) checked against the commitment"
                         + " in %.1f s", id, o.documents(), o.bytes(), o.millis() / 1000.0));
-                passOn(id, key);
             }
         } catch (Opening.CiphertextMissing e) {
             states.put(id, "waiting for the ciphertext");
@@ -250,8 +252,6 @@ public final class Unsealer implements AutoCloseable {
                 // the refusal stands either way
             }
             log.accept("sealed release " + id + " REFUSED, nothing of it is served: " + e.getMessage());
-            // the key is the committed one (checked before): every node must reach, and show, the same verdict
-            passOn(id, key);
         } catch (IOException | TufException | RuntimeException e) {
             states.put(id, "sealed");
             log.accept("sealed release " + id + ": opening failed, the key is kept and tried again after the next sync: "

@@ -165,6 +165,16 @@ public final class SearchIndex implements AutoCloseable {
         return m;
     }
 
+    private final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * How many times this index has committed since it was opened: it changes whenever what a
+     * search can find changes, even at the same snapshot version (a sealed release opened here).
+     */
+    public long generation() {
+        return commits.get();
+    }
+
     /** The snapshot version the index last finished, 0 before the first. */
     public long indexedVersion() {
         return indexedVersion;
@@ -252,6 +262,7 @@ public final class SearchIndex implements AutoCloseable {
                 DATA_VERSION, Long.toString(version)).entrySet());
         writer.commit();
         searchers.maybeRefreshBlocking();
+        commits.incrementAndGet();
     }
 
     private static Map<String, String> releases(String s) {

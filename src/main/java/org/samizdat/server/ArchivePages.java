@@ -96,6 +96,24 @@ final class ArchivePages extends PageGroup {
             t.put("node", base);
             m.put("torrent", t);
         }
+        Optional<org.samizdat.repo.SealedRelease> sealed = c.sealed(id);
+        if (sealed.isPresent()) {
+            org.samizdat.repo.SealedRelease s = sealed.get();
+            Map<String, Object> sm = new java.util.HashMap<>();
+            sm.put("bytes", String.format(java.util.Locale.ROOT, "%,d", s.ciphertext().length()));
+            sm.put("ciphertext", "/" + s.ciphertextName());
+            sm.put("file", id + ".tar.pgp");
+            sm.put("keySha256", s.keySha256());
+            sm.put("manifestSha256", s.manifestSha256());
+            sm.put("opensAfter", s.opensAfter() == null ? "" : s.opensAfter());
+            boolean opened = c.opened(id).isPresent();
+            sm.put("opened", opened);
+            if (opened) {
+                sm.put("key", "/" + s.keyName());
+                sm.put("manifest", "/" + s.manifestName());
+            }
+            m.put("sealed", sm);
+        }
         pager(m, page, pages, "/releases/" + id + "?page=");
         return Page.html(200, templates.render("release", m));
     }

@@ -6,8 +6,8 @@ import org.samizdat.search.SearchQuery;
 import org.samizdat.search.SearchResults;
 
 /**
- * The most recent search answers, keyed by the parsed query and the index version they came from,
- * so a flood of one query costs one search per release (least recently used out first).
+ * The most recent search answers, keyed by the parsed query and the index generation they came from,
+ * so a flood of one query costs one search per change of the index (least recently used out first).
  */
 final class SearchCache {
     private final int capacity;

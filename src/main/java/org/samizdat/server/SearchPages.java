@@ -48,7 +48,7 @@ final class SearchPages extends PageGroup {
         }
         SearchIndex index = sources.indexer().index();
         String state = index.state();
-        SearchResults r = searchCache.get(query, index.indexedVersion(), state, () -> index.search(query));
+        SearchResults r = searchCache.get(query, index.generation(), state, () -> index.search(query));
         if (!state.equals("ready") || index.indexedVersion() == 0) {
             m.put("indexState", "The search index is being built (" + state + "); results are incomplete until it finishes.");
         }
