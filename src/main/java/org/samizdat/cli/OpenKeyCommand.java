@@ -17,7 +17,7 @@ final class OpenKeyCommand implements Callable<Integer> {
     @Option(names = "--share", required = true, paramLabel = "FILE", description = "A share file (repeat for each share).")
     List<Path> shares = new ArrayList<>();
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the key to FILE instead of printing it.")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the key to FILE instead of printing it (default: print it).")
     Path output;
 
     @Override

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code samizdat seal}: publish everything staged as a sealed release. */
 @Command(name = "seal", mixinStandardHelpOptions = true,
-        description = {"Publish everything staged as a sealed release (an \"insurance file\").",
+        description = {"Publish everything staged as a sealed release.",
                 "The documents and their metadata are encrypted into one OpenPGP file (AES-256, opened by `gpg --decrypt` with the key as passphrase; inside is a tar). The signed release lists only that ciphertext, its torrent and a manifest with the title: no names, hashes or count of the documents. It commits to the key (its sha256) and to the plaintext manifest (its sha256), so when anyone later posts the key to any node (samizdat unseal), every node checks, opens, serves and indexes the release with no further signature.",
                 "The key is written to ARCHIVE/private/sealed/rNNNN.key (keep a copy offline) and, with --shares K-of-N, split among N trustees so that any K of them can open the release (samizdat open-key). Crash-safe: the key is written before any ciphertext; a re-run finishes the same release with the same key."})
 final class SealCommand implements Callable<Integer> {
@@ -26,10 +26,10 @@ final class SealCommand implements Callable<Integer> {
     String title;
 
     @Option(names = "--opens-after", paramLabel = "DATE",
-            description = "A date shown to readers as when the release is meant to open, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (informative: whoever holds the key can open it at any time).")
+            description = "A date shown to readers as when the release is meant to open, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (informative: whoever holds the key can open it at any time; default: none).")
     String opensAfter;
 
-    @Option(names = "--shares", paramLabel = "K-of-N", description = "Also split the key into N Shamir shares, any K of which open the release (2 <= K <= N <= 255).")
+    @Option(names = "--shares", paramLabel = "K-of-N", description = "Also split the key into N Shamir shares, any K of which open the release (2 <= K <= N <= 255; default: no shares).")
     String shares;
 
     @Option(names = "--shares-dir", paramLabel = "DIR", description = "Where to write the share files (default: ./rNNNN-shares). Hand one to each trustee, then delete them here.")

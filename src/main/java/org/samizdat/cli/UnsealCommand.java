@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code samizdat unseal}: post a sealed release's key to a node, which opens it and passes it on. */
 @Command(name = "unseal", mixinStandardHelpOptions = true,
-        description = {"Post a sealed release's key to any node, which opens the release and passes the key on.",
+        description = {"Post a sealed release's key to a node: the network opens it.",
                 "The node checks the key against the signed commitment (a wrong key is refused at once), decrypts the ciphertext, checks every document against the committed manifest, then serves and indexes them and posts the key to its upstream and downstreams, which do the same: the whole network opens within seconds, with no signature needed from the publisher.",
                 "Give the key file (--key), or the trustees' shares (--share, repeated), which are combined here first. Waits until the node has opened the release (or refused it), up to --wait seconds.",
                 "Exit codes: 0 opened (or opening, with --wait 0), 3 refused (wrong key, or the ciphertext does not hold what was committed), 4 the node cannot be reached."})
@@ -28,10 +28,10 @@ final class UnsealCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "URL", description = "Base URL of any node of the archive, e.g. http://127.0.0.1:8080")
     String url;
 
-    @Option(names = "--release", paramLabel = "ID", description = "The sealed release, e.g. r0005 (shares name it themselves).")
+    @Option(names = "--release", paramLabel = "ID", description = "The sealed release, e.g. r0005 (default: the one the shares name).")
     String release;
 
-    @Option(names = "--key", paramLabel = "FILE", description = "The key file (64 hex digits), as seal or open-key wrote it.")
+    @Option(names = "--key", paramLabel = "FILE", description = "The key file (64 hex digits), as seal or open-key wrote it (default: none; then --share).")
     Path keyFile;
 
     @Option(names = "--share", paramLabel = "FILE", description = "A trustee's share file, instead of --key (repeat; K of them are needed).")
