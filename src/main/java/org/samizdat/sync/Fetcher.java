@@ -9,6 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.samizdat.archive.Sha256;
+import org.samizdat.repo.SealedManifest;
+import org.samizdat.repo.SealedRelease;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -220,6 +223,9 @@ public final class Fetcher {
             TufClient client = client(url, acceptExpired);
             Optional<TargetFile> found = client.targetInfo(path);
             if (found.isEmpty()) {
+                found = sealedTarget(client, url, path);
+            }
+            if (found.isEmpty()) {
                 throw new SyncException(SyncException.Kind.LOCAL, "the archive has no document " + path, null);
             }
             found.get().requireSha256("targets", path);
@@ -243,6 +249,39 @@ public final class Fetcher {
             errors.add(url + ": " + e.getMessage());
         }
         return null;
+    }
+
+    /**
+     * A document of a sealed release that the mirror has opened (docs/FORMAT.md section 6): the
+     * release's ciphertext target carries the signed commitment to the plaintext manifest; the
+     * manifest the mirror serves under that hash must hash to it, and then lists the document as
+     * a signed role would. Empty when the release is not sealed or does not list the path.
+     */
+    private Optional<TargetFile> sealedTarget(TufClient client, String url, String path)
+            throws IOException, TufException, SyncException {
+        String id = path.substring(0, Math.max(0, path.indexOf('/')));
+        Optional<TargetFile> cipher = id.isEmpty() ? Optional.empty() : client.targetInfo(SealedRelease.ciphertextPath(id));
+        if (cipher.isEmpty()) {
+            return Optional.empty();
+        }
+        SealedRelease sealed;
+        try {
+            sealed = SealedRelease.from(id, cipher.get());
+        } catch (IllegalArgumentException e) {
+            throw new TufException(id + ".json", "sealed release", e.getMessage());
+        }
+        byte[] manifest = new Upstream(url, timeout, busyRetries(), sleeper).get("/" + sealed.manifestName(), SealedManifest.MAX_BYTES)
+                .orElseThrow(() -> new SyncException(SyncException.Kind.UNREACHABLE, url + " has not opened the sealed release "
+                        + id + " (it does not serve its committed manifest)", null));
+        if (!Sha256.hex(manifest).equals(sealed.manifestSha256())) {
+            throw new TufException(sealed.manifestName(), "sealed manifest", "is not the manifest " + id + " committed to");
+        }
+        try {
+            return SealedManifest.parse(id, manifest).documents().stream().filter(d -> d.path().equals(path)).findFirst()
+                    .map(SealedManifest.Document::target);
+        } catch (IllegalArgumentException e) {
+            throw new TufException(sealed.manifestName(), "sealed manifest", e.getMessage());
+        }
     }
 
     /** Fails with the publisher's signed notice when the targets role's withdrawals list names {@code path}. */

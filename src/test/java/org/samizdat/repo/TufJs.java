@@ -54,4 +54,14 @@ public final class TufJs {
         Map<String, Object> r = NpmPackage.runNode(home, 2, "client.mjs", configFile.toAbsolutePath().toString());
         return new Result(Boolean.TRUE.equals(r.get("ok")), (String) r.get("error"), (String) r.get("message"));
     }
+
+    /**
+     * Runs a published recipe ({@code docs/recipes/NAME.mjs}, which imports tuf-js) as a reader
+     * would, and returns the JSON object it printed last.
+     */
+    public static Map<String, Object> runRecipe(String name, String... args) throws IOException, InterruptedException {
+        Path home = install();
+        Files.copy(Path.of("docs/recipes").resolve(name), home.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return NpmPackage.runNode(home, 2, name, args);
+    }
 }

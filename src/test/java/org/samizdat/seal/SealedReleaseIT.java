@@ -231,6 +231,13 @@ class SealedReleaseIT {
             assertTrue(check(n, a).ok(), n.name() + ": " + check(n, a).problems());
         }
 
+        // a reader's fetch cannot get a sealed document yet
+        Path fetched = tmp.resolve("fetched.txt");
+        Cli.Run early = Cli.run("fetch", sample.path(), "--from", mc.url(), "--fingerprint", a.fingerprint,
+                "--cache", tmp.resolve("fetch-cache").toString(), "-o", fetched.toString());
+        assertTrue(early.code() != 0, early.out());
+        assertTrue(early.err().contains("has not opened the sealed release"), early.err());
+
         // gpg from Debian opens the ciphertext fetched from a mirror, with the key, without samizdat
         Path cipher = tmp.resolve("fetched.tar.pgp");
         Files.write(cipher, get(mc, "/" + sealed.ciphertextName()).body());
@@ -291,6 +298,19 @@ class SealedReleaseIT {
             assertTrue(r.targets() >= SEALED_DOCS + 20, n.name() + " checked " + r.targets());
             assertTrue(new String(get(n, "/releases/" + id).body(), StandardCharsets.UTF_8).contains("sealed, and opened"));
         }
+
+        // readers verify an opened document against the signed commitment: with fetch, and with tuf-js and the published recipe
+        Cli.Run late = Cli.run("fetch", sample.path(), "--from", mc.url(), "--fingerprint", a.fingerprint,
+                "--cache", tmp.resolve("fetch-cache").toString(), "-o", fetched.toString());
+        assertEquals(0, late.code(), late.err());
+        assertArrayEquals(Files.readAllBytes(dir.resolve("box-3/memo-13.txt")), Files.readAllBytes(fetched));
+        Path byTufJs = tmp.resolve("tufjs.txt");
+        Path state = Files.createDirectories(tmp.resolve("tufjs-state"));
+        Files.copy(a.metadata("1.root.json"), state.resolve("root.json")); // its sha256 is the fingerprint
+        Map<String, Object> recipe = org.samizdat.repo.TufJs.runRecipe("sealed-document.mjs", ma.url(), state.toString(),
+                sample.path(), byTufJs.toString());
+        assertEquals(Boolean.TRUE, recipe.get("ok"), recipe.toString());
+        assertArrayEquals(Files.readAllBytes(dir.resolve("box-3/memo-13.txt")), Files.readAllBytes(byTufJs));
     }
 
     @Test
