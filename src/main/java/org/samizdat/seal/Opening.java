@@ -4,21 +4,13 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.samizdat.archive.Hex;
 import org.samizdat.archive.Sha256;
@@ -26,16 +18,15 @@ import org.samizdat.repo.SealedManifest;
 import org.samizdat.repo.SealedRelease;
 import org.samizdat.repo.Withdrawals;
 import org.samizdat.store.FileStore;
-import org.samizdat.work.Parallel;
 import org.samizdat.work.Progress;
 
 /**
  * Opens one sealed release in a node's public tree with a key: checks the key against the signed
  * commitment (a sha256, so a wrong key costs nothing), decrypts the stored ciphertext while
  * checking its signed sha256, checks the manifest against its commitment and every document
- * against the manifest, all into a work directory that is never served ({@code .opening/}). Only
- * when everything matched are the documents made durable and moved to their stored names, then
- * the manifest and, last, the key are stored under their committed hashes: the key's presence is
+ * against the manifest, writing each beside its stored name under a temporary name that is never
+ * served ({@link OpenedFiles}). Only when everything matched are the documents renamed to their
+ * stored names, then the manifest and, last, the key are stored under their committed hashes: the key's presence is
  * what "opened" means, so a node killed at any point either has not opened the release or has
  * opened all of it, and opening again finishes the job.
  */
@@ -77,12 +68,13 @@ public final class Opening {
         if (!Files.isRegularFile(ciphertext)) {
             throw new CiphertextMissing("this node does not hold " + sealed.id() + "'s ciphertext yet");
         }
+        // the work directory marks an opening in progress; creating and removing it tells readers of the tree to look again
         Path work = publicDir.resolve(SealedRelease.OPENING_DIR).resolve(sealed.id());
-        deleteTree(work); // what a killed opening left: it is redone from the start
+        deleteTree(work);
         Files.createDirectories(work);
-        List<Placed> placed = new ArrayList<>();
+        OpenedFiles.clearLeftovers(store, sealed.id()); // what a killed opening left: it is redone from the start
         SealedManifest manifest;
-        try {
+        try (OpenedFiles files = new OpenedFiles(store)) {
             MessageDigest cipherSha = Sha256.newDigest();
             long[] cipherBytes = {0};
             try (InputStream raw = Files.newInputStream(ciphertext);
@@ -108,33 +100,16 @@ public final class Opening {
                     throw new OpeningRefused("the committed key does not open the ciphertext: " + e.getMessage(), e);
                 }
                 long total = sealed.ciphertext().length();
-                byte[] buf = new byte[1 << 16];
                 manifest = SealedTar.read(plain, sealed.id(), sealed.manifestSha256(), (doc, content) -> {
                     if (withdrawn.contains(doc.path())) {
                         content.transferTo(OutputStream.nullOutputStream());
-                        return;
+                    } else {
+                        files.add(doc, content);
                     }
-                    Path file = work.resolve(Integer.toString(placed.size()));
-                    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                        for (int n; (n = content.read(buf)) > 0; ) {
-                            try {
-                                out.write(buf, 0, n);
-                            } catch (IOException local) {
-                                throw new LocalFailure(local);
-                            }
-                        }
-                    } catch (LocalFailure f) {
-                        throw f;
-                    } catch (IOException closing) {
-                        throw new LocalFailure(closing);
-                    }
-                    placed.add(new Placed(doc, file));
                     progress.update("opening " + sealed.id(), cipherBytes[0], total);
                 });
                 // the rest of the literal packet and the integrity check (MDC), then the ciphertext's own hash
-                if (plain.transferTo(OutputStream.nullOutputStream()) < 0) {
-                    throw new IllegalStateException();
-                }
+                plain.transferTo(OutputStream.nullOutputStream());
                 hashed.transferTo(OutputStream.nullOutputStream());
             } catch (IOException e) {
                 if (e instanceof OpeningRefused) {
@@ -147,39 +122,17 @@ public final class Opening {
                 throw new IOException("the stored ciphertext of " + sealed.id() + " is not the signed one (sha256 " + got
                         + "); it was damaged on this disk");
             }
-
-            // every byte matched: make the documents durable, then visible, then store manifest and key
-            Parallel.map(placed, 4, "syncing " + sealed.id(), progress, p -> {
-                try (FileChannel ch = FileChannel.open(p.file(), StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
-                return null;
-            });
-            Set<Path> dirs = new HashSet<>();
-            for (Placed p : placed) {
-                Path target = store.path("targets/" + p.doc().storedName());
-                Files.createDirectories(target.getParent());
-                Files.move(p.file(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                dirs.add(target.getParent());
-            }
-            FileStore.syncDirectories(dirs);
+            // every byte matched: the documents are made durable, then visible; then the manifest, and the key last
+            files.commit();
             store.put(sealed.manifestName(), manifest.encode());
             store.put(sealed.keyName(), key.getBytes(StandardCharsets.US_ASCII));
+        } catch (OpenedFiles.LocalFailure f) {
+            throw org.samizdat.store.DiskFullException.classify((IOException) f.getCause(), ciphertext.getParent());
         } finally {
             deleteTree(work);
         }
         return new Opened(sealed.id(), manifest.documents().size(), manifest.bytes(), false,
                 (System.nanoTime() - start) / 1_000_000);
-    }
-
-    private record Placed(SealedManifest.Document doc, Path file) {
-    }
-
-    /** A failure of this node's own disk while writing, as opposed to bad content. */
-    private static final class LocalFailure extends IOException {
-        LocalFailure(IOException cause) {
-            super(cause.getMessage(), cause);
-        }
     }
 
     /**
@@ -189,7 +142,7 @@ public final class Opening {
      * the publisher's doing, refused.
      */
     private static IOException classify(IOException e, Path ciphertext, SealedRelease sealed) {
-        if (e instanceof LocalFailure f) {
+        if (e instanceof OpenedFiles.LocalFailure f) {
             return org.samizdat.store.DiskFullException.classify((IOException) f.getCause(), ciphertext.getParent());
         }
         try (InputStream in = Files.newInputStream(ciphertext)) {
