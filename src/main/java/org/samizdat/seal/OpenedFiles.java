@@ -24,10 +24,10 @@ import org.samizdat.store.FileStore;
 
 /**
  * The documents of one opening as they are written: each beside its stored name under a
- * temporary name (a {@code .tmp-} name is never served), written and made durable on a few
- * threads while decryption goes on (small documents are handed over in memory, within a bound),
- * and renamed to their stored names all together only when every document matched, or all
- * deleted when one did not.
+ * temporary name (a {@code .tmp-} name is never served), written on a few threads while
+ * decryption goes on (small documents are handed over in memory, within a bound), made durable
+ * together and renamed to their stored names only when every document matched, or all deleted
+ * when one did not.
  */
 final class OpenedFiles implements AutoCloseable {
     /** Documents up to this size are handed to the writers in memory; larger ones are written by the reader. */
@@ -116,8 +116,7 @@ final class OpenedFiles implements AutoCloseable {
         }
         tasks.add(writers.submit(() -> {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                writeFully(ch, ByteBuffer.wrap(bytes));
-                ch.force(true);
+                writeFully(ch, ByteBuffer.wrap(bytes)); // made durable all at once, in commit()
             } finally {
                 budget.release(kib);
             }
@@ -148,17 +147,33 @@ final class OpenedFiles implements AutoCloseable {
         }
     }
 
-    /** Every document is durable under its temporary name: rename them all to their stored names, durably. */
+    /**
+     * Makes every document durable under its temporary name, then renames them all to their
+     * stored names, durably: one {@code syncfs} before the renames and one after where the OS
+     * has it (a journal commit each), else an fsync per file and per directory.
+     */
     void commit() throws IOException {
         awaitWriters();
+        Path root = store.path("targets");
         try {
+            if (!FileStore.syncFileSystem(root)) {
+                List<Pending> all = List.copyOf(pending);
+                org.samizdat.work.Parallel.map(all, WRITERS, "syncing", org.samizdat.work.Progress.NONE, p -> {
+                    try (FileChannel ch = FileChannel.open(p.temp(), StandardOpenOption.WRITE)) {
+                        ch.force(true);
+                    }
+                    return null;
+                });
+            }
             for (Pending p : pending) {
                 Files.move(p.temp(), p.target(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
             throw new LocalFailure(e);
         }
-        FileStore.syncDirectories(dirs);
+        if (!FileStore.syncFileSystem(root)) {
+            FileStore.syncDirectories(dirs);
+        }
         pending.clear();
     }
 

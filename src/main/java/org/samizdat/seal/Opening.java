@@ -75,30 +75,42 @@ public final class Opening {
         OpenedFiles.clearLeftovers(store, sealed.id()); // what a killed opening left: it is redone from the start
         SealedManifest manifest;
         try (OpenedFiles files = new OpenedFiles(store)) {
+            // two stages, a core each: reading, hashing and decrypting the ciphertext; reading the tar and checking each document
             MessageDigest cipherSha = Sha256.newDigest();
             long[] cipherBytes = {0};
-            try (InputStream raw = Files.newInputStream(ciphertext);
-                 InputStream hashed = new DigestInputStream(new BufferedInputStream(raw, 1 << 16), cipherSha) {
-                     @Override
-                     public int read(byte[] b, int off, int len) throws IOException {
-                         int n = super.read(b, off, len);
-                         cipherBytes[0] += Math.max(0, n);
-                         return n;
-                     }
+            ChunkPipe pipe = new ChunkPipe();
+            Thread decrypting = Thread.ofPlatform().daemon().name("samizdat-opening-decrypt").start(() -> {
+                try (InputStream raw = Files.newInputStream(ciphertext);
+                     InputStream hashed = new DigestInputStream(new BufferedInputStream(raw, 1 << 16), cipherSha) {
+                         @Override
+                         public int read(byte[] b, int off, int len) throws IOException {
+                             int n = super.read(b, off, len);
+                             cipherBytes[0] += Math.max(0, n);
+                             return n;
+                         }
 
-                     @Override
-                     public int read() throws IOException {
-                         int c = super.read();
-                         cipherBytes[0] += c < 0 ? 0 : 1;
-                         return c;
-                     }
-                 }) {
-                InputStream plain;
-                try {
-                    plain = OpenPgp.decrypt(hashed, key);
+                         @Override
+                         public int read() throws IOException {
+                             int c = super.read();
+                             cipherBytes[0] += c < 0 ? 0 : 1;
+                             return c;
+                         }
+                     }) {
+                    InputStream plain;
+                    try {
+                        plain = OpenPgp.decrypt(hashed, key);
+                    } catch (IOException e) {
+                        throw new OpeningRefused("the committed key does not open the ciphertext: " + e.getMessage(), e);
+                    }
+                    // the whole literal packet, then the integrity check (MDC) at its end, then the ciphertext's own hash
+                    plain.transferTo(pipe.out);
+                    hashed.transferTo(OutputStream.nullOutputStream());
+                    pipe.out.close();
                 } catch (IOException e) {
-                    throw new OpeningRefused("the committed key does not open the ciphertext: " + e.getMessage(), e);
+                    pipe.fail(e);
                 }
+            });
+            try (InputStream plain = pipe.in) {
                 long total = sealed.ciphertext().length();
                 manifest = SealedTar.read(plain, sealed.id(), sealed.manifestSha256(), (doc, content) -> {
                     if (withdrawn.contains(doc.path())) {
@@ -108,14 +120,18 @@ public final class Opening {
                     }
                     progress.update("opening " + sealed.id(), cipherBytes[0], total);
                 });
-                // the rest of the literal packet and the integrity check (MDC), then the ciphertext's own hash
-                plain.transferTo(OutputStream.nullOutputStream());
-                hashed.transferTo(OutputStream.nullOutputStream());
+                plain.transferTo(OutputStream.nullOutputStream()); // to the end: the decrypting side's verdict comes last
             } catch (IOException e) {
                 if (e instanceof OpeningRefused) {
                     throw e;
                 }
                 throw classify(e, ciphertext, sealed);
+            } finally {
+                try {
+                    decrypting.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             String got = Hex.encode(cipherSha.digest());
             if (!got.equals(sealed.ciphertext().sha256()) || cipherBytes[0] != sealed.ciphertext().length()) {

@@ -2,6 +2,7 @@ package org.samizdat.seal;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -109,13 +110,32 @@ public final class Sealer implements ReleaseContent {
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             CountingOut counted = new CountingOut(new DigestOutputStream(Channels.newOutputStream(ch), sha));
             OutputStream buffered = new BufferedOutputStream(counted, 1 << 16);
-            try (OutputStream plain = OpenPgp.encrypt(buffered, key, release + ".tar", random)) {
-                SealedTar.write(plain, manifest, manifestBytes, d -> {
-                    done[0] += d.length();
-                    progress.update("sealing", done[0], total);
-                    Path other = substitute == null ? null : substitute.apply(d);
-                    return other != null ? other : content.get(d.path());
-                });
+            // two stages, a core each: reading the documents into the tar; encrypting and hashing it
+            ChunkPipe pipe = new ChunkPipe();
+            Thread tarring = Thread.ofPlatform().daemon().name("samizdat-sealing-tar").start(() -> {
+                try {
+                    SealedTar.write(pipe.out, manifest, manifestBytes, d -> {
+                        done[0] += d.length();
+                        progress.update("sealing", done[0], total);
+                        Path other = substitute == null ? null : substitute.apply(d);
+                        return other != null ? other : content.get(d.path());
+                    });
+                    pipe.out.close();
+                } catch (IOException e) {
+                    pipe.fail(e);
+                } catch (RuntimeException e) {
+                    pipe.fail(new IOException(e.getMessage(), e));
+                    throw e;
+                }
+            });
+            try (OutputStream plain = OpenPgp.encrypt(buffered, key, release + ".tar", random); InputStream tar = pipe.in) {
+                tar.transferTo(plain);
+            } finally {
+                try {
+                    tarring.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             buffered.flush(); // not closed: that would close the channel before it is forced
             ch.force(true);

@@ -186,7 +186,8 @@ class SealTest {
                         throw new IllegalStateException("killed");
                     }
                 });
-        assertThrows(IllegalStateException.class, () -> archive.publisher().seal("Insurance", dying));
+        Exception killed = assertThrows(Exception.class, () -> archive.publisher().seal("Insurance", dying));
+        assertTrue(killed.getMessage().contains("killed"), killed.toString());
         String key = Files.readString(keys.resolve("r0002.key")).strip();
         java.io.IOException refused = assertThrows(java.io.IOException.class, () -> archive.publish("in the clear"));
         assertTrue(refused.getMessage().contains("was being sealed"), refused.getMessage());
