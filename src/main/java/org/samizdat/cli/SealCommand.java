@@ -66,8 +66,9 @@ final class SealCommand implements Callable<Integer> {
             return Main.OK;
         }
         Sealer.Sealed s = sealer.sealed();
-        System.out.printf("Sealed release %s: %,d document(s) in one ciphertext of %,d bytes, snapshot version %d, in %.1f s.%n",
-                r.id(), s.plaintextDocuments(), s.ciphertextBytes(), r.snapshotVersion(), (System.nanoTime() - start) / 1e9);
+        System.out.printf("Sealed release %s: %,d document(s) in one ciphertext of %,d bytes, snapshot version %d, in %.1f s"
+                        + " (of which %.1f s clearing the staged copies after it was out).%n", r.id(), s.plaintextDocuments(),
+                s.ciphertextBytes(), r.snapshotVersion(), (System.nanoTime() - start) / 1e9, r.clearingSeconds());
         System.out.println("Key (sha256 " + s.keySha256() + ") in " + s.keyFile() + ": keep a copy offline; whoever posts it"
                 + " to any node opens the release everywhere.");
         if (!s.shareFiles().isEmpty()) {

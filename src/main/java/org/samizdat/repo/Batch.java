@@ -104,11 +104,12 @@ final class Batch {
         Set<String> keep = new HashSet<>();
         staging.pending().forEach(d -> keep.add(d.sha256()));
         if (Files.exists(file)) {
-            for (StagedDocument d : documents()) {
-                if (!keep.contains(d.sha256())) {
-                    Files.deleteIfExists(staging.object(d.sha256()));
-                }
-            }
+            // an unlink costs about as much as a small write here: thousands go faster side by side
+            List<StagedDocument> done = documents().stream().filter(d -> !keep.contains(d.sha256())).toList();
+            org.samizdat.work.Parallel.map(done, 4, "clearing staging", org.samizdat.work.Progress.NONE, d -> {
+                Files.deleteIfExists(staging.object(d.sha256()));
+                return null;
+            });
             Files.delete(file);
         }
         Files.deleteIfExists(staging.dir().resolve(Staging.BATCH_INFO));

@@ -185,7 +185,11 @@ public final class Publisher {
 
     /** What a publish made ({@code finishedEarlier}: an interrupted publish had already signed it; only cleanup was left). */
     public record Release(String id, int documents, long snapshotVersion, int roleFiles, long metadataBytes,
-                          boolean finishedEarlier) {
+                          boolean finishedEarlier, long clearingMillis) {
+        /** Of the time a publish took, how much went to clearing the staged copies after the release was out. */
+        public double clearingSeconds() {
+            return clearingMillis / 1000.0;
+        }
     }
 
     /**
@@ -236,7 +240,7 @@ public final class Publisher {
             batch.finish(staging);
             batch = Batch.open(staging, releases, title);
             if (batch == null) {
-                return new Release(finished, 0, head.snapshot().version(), 0, 0, true);
+                return new Release(finished, 0, head.snapshot().version(), 0, 0, true, 0);
             }
         }
         if (batch == null) {
@@ -333,8 +337,9 @@ public final class Publisher {
         long snapVersion = head.snapshot().version() + 1;
         bytes += writeSnapshotAndTimestamp(pub, new Snapshot(snapVersion, now.plus(lifetimes.snapshot()), meta),
                 head.timestamp().version(), snapshotKey, timestampKey, now);
+        long clearing = System.nanoTime();
         batch.finish(staging);
-        return new Release(batch.id(), docs.size(), snapVersion, roleFiles, bytes, false);
+        return new Release(batch.id(), docs.size(), snapVersion, roleFiles, bytes, false, (System.nanoTime() - clearing) / 1_000_000);
     }
 
     /** The smallest bit length that keeps bins at about {@link #TARGETS_PER_BIN} targets. */
