@@ -150,7 +150,8 @@ public final class KeyChange {
                 throw new IllegalArgumentException(path + " was already withdrawn on "
                         + TufTime.format(current.notices().get(path).date()));
             }
-            if (head.verifiedRoles((name, role) -> role.targets().containsKey(path)).isEmpty()) {
+            if (head.verifiedRoles((name, role) -> role.targets().containsKey(path)).isEmpty()
+                    && Catalog.open(dir.publicStore()).find(path).isEmpty()) { // a document of an opened sealed release is one too
                 throw new IllegalArgumentException("no published release lists " + path
                         + " (give the document's path as its page shows it, for example r0001/cables/a.txt)");
             }
@@ -515,6 +516,15 @@ public final class KeyChange {
             });
             return false;
         });
+        // documents of sealed releases this node opened are withdrawn alike (docs/FORMAT.md section 6)
+        Catalog catalog = Catalog.open(pub);
+        for (String id : catalog.releaseIds()) {
+            for (SealedManifest.Document d : catalog.opened(id).map(SealedManifest::documents).orElse(java.util.List.of())) {
+                if (withdrawn.contains(d.path())) {
+                    hashes.put(d.path(), d.sha256());
+                }
+            }
+        }
         int removed = 0;
         for (Map.Entry<String, String> e : hashes.entrySet()) {
             String file = "targets/" + new TargetPath(e.getKey()).hashedName(e.getValue());

@@ -17,6 +17,11 @@ public record ReleaseInfo(String id, String title, String published, long docume
     /** Whether a release is sealed, and if so whether this node has opened it. */
     public enum Seal { NONE, SEALED, OPENED }
 
+    /** Whether this is a sealed release this node has not opened (its documents are not known here). */
+    public boolean stillSealed() {
+        return seal == Seal.SEALED;
+    }
+
     /**
      * The releases of the version a store currently serves, oldest first. Reads the releases role
      * and each release's manifest; the store's content is trusted (it was verified when written).

@@ -113,6 +113,25 @@ class SealTest {
     }
 
     @Test
+    void anOpenedDocumentCanBeWithdrawnAndIsThenGoneFromTheTree() throws Exception {
+        List<StagedDocument> docs = archive.stage("cables", 5);
+        Sealer.Sealed s = sealing.seal("Insurance", 0, 0, null);
+        Catalog c = Catalog.open(new FileStore(archive.publicDir()));
+        Opening.open(archive.publicDir(), c.sealed("r0002").orElseThrow(), key(s), c.withdrawals(), Progress.NONE);
+        String path = docs.get(2).path().under("r0002").value();
+        String stored = "targets/" + docs.get(2).path().under("r0002").hashedName(docs.get(2).sha256());
+        assertTrue(new FileStore(archive.publicDir()).exists(stored));
+        org.samizdat.repo.KeyChange.Outcome o = new org.samizdat.repo.KeyChange(archive.publisher()).withdraw(path, "names a source");
+        assertTrue(o.toString().length() > 0);
+        Catalog after = Catalog.open(new FileStore(archive.publicDir()));
+        assertTrue(after.withdrawals().contains(path), "the signed list names it");
+        assertEquals(4, after.release("r0002").documents().size());
+        assertEquals(1, after.release("r0002").withdrawn().size());
+        assertFalse(new FileStore(archive.publicDir()).exists(stored), "a withdrawn document's file is deleted");
+        assertTrue(archive.check().ok(), archive.check().problems().toString());
+    }
+
+    @Test
     void aWrongOrTruncatedKeyIsRefusedAndWritesNothing() throws Exception {
         archive.stage("cables", 10);
         Sealer.Sealed s = sealing.seal("Insurance", 0, 0, null);

@@ -228,6 +228,8 @@ class SealedReleaseIT {
             String page = new String(get(n, "/releases/" + id).body(), StandardCharsets.UTF_8);
             assertTrue(page.contains("sealed") && page.contains(sealed.keySha256()) && page.contains("2027-06-01T00:00:00Z"), page);
             assertTrue(page.contains("action=\"/api/unseal\""), "the page offers a form to post the key");
+            String list = new String(get(n, "/releases").body(), StandardCharsets.UTF_8);
+            assertTrue(list.contains(">sealed</td>"), "the list of releases says it is sealed: " + list);
             assertTrue(check(n, a).ok(), n.name() + ": " + check(n, a).problems());
         }
 
@@ -311,6 +313,39 @@ class SealedReleaseIT {
                 sample.path(), byTufJs.toString());
         assertEquals(Boolean.TRUE, recipe.get("ok"), recipe.toString());
         assertArrayEquals(Files.readAllBytes(dir.resolve("box-3/memo-13.txt")), Files.readAllBytes(byTufJs));
+    }
+
+    @Test
+    void aMirrorThatLiesAboutTheCiphertextIsRefusedByHash() throws Exception {
+        TestArchive a = TestArchive.create(tmp.resolve("publisher"), Instant.now());
+        a.stage(sources("insurance", 30, WORD));
+        new Sealing(a, null).seal("Insurance", 0, 0, null);
+        // a liar serves the same signed metadata with one byte of the ciphertext flipped (same length)
+        Path lie = TestArchive.copyTree(a.publicDir(), tmp.resolve("liar"));
+        SealedRelease sealed = Catalog.open(new FileStore(lie)).sealed("r0001").orElseThrow();
+        Path cipher = new FileStore(lie).path(sealed.ciphertextName());
+        byte[] b = Files.readAllBytes(cipher);
+        b[b.length / 2] ^= 1;
+        Files.write(cipher, b);
+        ArchiveServer liar = new ArchiveServer(new ServerConfig("127.0.0.1", 0, lie, "liar").withLimits(OPEN),
+                new OriginStatus(lie, Clock.systemUTC()), () -> { }).start();
+        closing.add(liar);
+        Path pub = Files.createDirectories(tmp.resolve("mirror/public/metadata")).getParent();
+        MirrorSync fromLiar = new MirrorSync(pub, new Upstream(liar.url(), Duration.ofSeconds(10)), Trust.fingerprint(a.fingerprint),
+                Clock.systemUTC(), 4, Progress.NONE);
+        org.samizdat.sync.SyncException e = org.junit.jupiter.api.Assertions.assertThrows(org.samizdat.sync.SyncException.class,
+                fromLiar::sync);
+        assertEquals(org.samizdat.sync.SyncException.Kind.VERIFICATION, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("_sealed.pgp"), e.getMessage());
+        assertTrue(!Files.exists(pub.resolve("metadata/timestamp.json")), "nothing of the lie becomes visible");
+        assertTrue(!new FileStore(pub).exists(sealed.ciphertextName()));
+        // the honest origin's copy is taken, and checks
+        Node origin = origin(a);
+        new MirrorSync(pub, new Upstream(origin.url(), Duration.ofSeconds(10)), Trust.fingerprint(a.fingerprint), Clock.systemUTC(),
+                4, Progress.NONE).sync();
+        assertTrue(new FileStore(pub).exists(sealed.ciphertextName()));
+        assertTrue(new Checker(pub, new State(0, 0), RootFingerprint.parse(a.fingerprint), Instant.now(), false, Progress.NONE)
+                .check().ok());
     }
 
     @Test
