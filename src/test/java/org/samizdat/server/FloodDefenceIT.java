@@ -177,6 +177,24 @@ class FloodDefenceIT {
     }
 
     @Test
+    void keyPostsFromOneAddressAreRateLimitedLikePagesAndAnotherAddressIsStillAnswered() throws Exception {
+        Node n = node(new FloodLimits(0, 2, 0, 64, 1000, Duration.ofSeconds(10), 0, 64, 4, 100, 7));
+        byte[] body = ("release=r0001&key=" + "ab".repeat(32)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] post = ("POST /api/unseal HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n" + new String(body, java.nio.charset.StandardCharsets.US_ASCII))
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int refused = 0;
+        for (int i = 0; i < 12; i++) {
+            RawHttp.Reply r = RawHttp.parse(RawHttp.exchange(address("127.0.0.31"), n.server().port(), post));
+            refused += r.status() == 429 ? 1 : 0;
+        }
+        assertTrue(refused >= 12 - 4 - 2, "a flood of key posts from one address is refused: " + refused + " of 12");
+        RawHttp.Reply other = RawHttp.parse(RawHttp.exchange(address("127.0.0.32"), n.server().port(), post));
+        // this node has no opener of sealed releases: the post reaches the route and is answered there, not refused
+        assertEquals(405, other.status(), other.statusLine());
+    }
+
+    @Test
     void aKeptAliveConnectionClosedAfterItsIdleTimeIsNotCountedAsASlowloris() throws Exception {
         Node n = node(new FloodLimits(0, 0, 0, 64, 1000, Duration.ofSeconds(1), 0, 64, 4, 100, 5));
         try (Socket s = RawHttp.connect(address("127.0.0.8"), n.server().port())) {
