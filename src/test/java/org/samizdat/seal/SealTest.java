@@ -153,22 +153,9 @@ class SealTest {
     void aPublisherWhoEncryptsOtherDocumentsThanItCommittedToIsCaughtAndNothingIsServed() throws Exception {
         List<StagedDocument> docs = archive.stage("cables", 12);
         String victim = docs.get(5).path().under("r0002").value();
-        // same length as promised, other bytes
-        Sealer.Sealed s = sealing.seal("Insurance", 0, 0, null, d -> {
-            if (!d.path().equals(victim)) {
-                return null;
-            }
-            try {
-                String name = victim.substring(victim.lastIndexOf('/') + 1);
-                byte[] b = Files.readAllBytes(archive.source("cables", Integer.parseInt(name.replaceAll("\\D", ""))));
-                b[b.length / 2] ^= 0x20;
-                Path p = tmp.resolve("swapped");
-                Files.write(p, b);
-                return p;
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        String name = victim.substring(victim.lastIndexOf('/') + 1);
+        Sealer.Sealed s = sealing.seal("Insurance", 0, 0, null, Sealing.swapping("/" + name,
+                archive.source("cables", Integer.parseInt(name.replaceAll("\\D", ""))), tmp.resolve("swapped")));
         Catalog c = Catalog.open(new FileStore(archive.publicDir()));
         List<String> before = new FileStore(archive.publicDir()).list("targets");
         OpeningRefused e = assertThrows(OpeningRefused.class,

@@ -198,16 +198,23 @@ class SealedReleaseIT {
                 RootFingerprint.parse(a.fingerprint), Instant.now(), false, Progress.NONE).check();
     }
 
+    /** A publisher with one ordinary release, its origin, and {@code mirrors} mirrors chained behind it. */
+    private List<Node> network(TestArchive a, int mirrors) throws Exception {
+        a.stage("open", 20);
+        a.publish("Open release");
+        List<Node> all = new ArrayList<>(List.of(origin(a)));
+        for (int i = 0; i < mirrors; i++) {
+            all.add(mirror("mirror-" + (char) ('a' + i), all.getLast(), a.fingerprint));
+        }
+        return all;
+    }
+
     @Test
     void aSealedReleaseSpreadsClosedThenOpensOnEveryNodeFromAKeyPostedToTheLastMirror() throws Exception {
         TestArchive a = TestArchive.create(tmp.resolve("publisher"), Instant.now());
-        a.stage("open", 20);
-        a.publish("Open release");
-        Node origin = origin(a);
-        Node ma = mirror("mirror-a", origin, a.fingerprint);
-        Node mb = mirror("mirror-b", ma, a.fingerprint);
-        Node mc = mirror("mirror-c", mb, a.fingerprint);
-        List<Node> all = List.of(origin, ma, mb, mc);
+        List<Node> all = network(a, 3);
+        Node ma = all.get(1);
+        Node mc = all.get(3);
 
         Path dir = sources("insurance", SEALED_DOCS, WORD);
         a.stage(dir);
@@ -351,29 +358,13 @@ class SealedReleaseIT {
     @Test
     void aPublisherWhoSealedOtherDocumentsThanItCommittedToIsRefusedOnEveryNode() throws Exception {
         TestArchive a = TestArchive.create(tmp.resolve("publisher"), Instant.now());
-        a.stage("open", 5);
-        a.publish("Open release");
-        Node origin = origin(a);
-        Node ma = mirror("mirror-a", origin, a.fingerprint);
-        Node mb = mirror("mirror-b", ma, a.fingerprint);
-        List<Node> all = List.of(origin, ma, mb);
+        List<Node> all = network(a, 2);
+        Node mb = all.get(2);
 
         Path dir = sources("decoy", 50, "lyrebird");
         a.stage(dir);
-        Path swapped = tmp.resolve("swapped.txt");
-        Sealer.Sealed s = new Sealing(a, tmp.resolve("shares")).seal("Insurance", 0, 0, null, d -> {
-            if (!d.path().endsWith("/memo-7.txt")) {
-                return null;
-            }
-            try {
-                byte[] b = Files.readAllBytes(dir.resolve("box-7/memo-7.txt"));
-                b[3] ^= 0x01; // same length, other bytes
-                Files.write(swapped, b);
-                return swapped;
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        Sealer.Sealed s = new Sealing(a, tmp.resolve("shares")).seal("Insurance", 0, 0, null,
+                Sealing.swapping("/memo-7.txt", dir.resolve("box-7/memo-7.txt"), tmp.resolve("swapped.txt")));
         String id = s.release();
         await("the sealed release on every mirror", Duration.ofSeconds(60), () -> all.stream().allMatch(n -> hasRelease(n, id)));
         Cli.Run posted = Cli.run("unseal", mb.url(), "--release", id, "--key", s.keyFile().toString(), "--wait", "0");

@@ -34,4 +34,24 @@ final class Sealing {
         }
         return sealer.sealed();
     }
+
+    /**
+     * A lying publisher's substitution: the document whose path ends with {@code suffix} goes into
+     * the ciphertext as {@code source} with one bit flipped (same length, other bytes), written to {@code to}.
+     */
+    static Function<SealedManifest.Document, Path> swapping(String suffix, Path source, Path to) {
+        return d -> {
+            if (!d.path().endsWith(suffix)) {
+                return null;
+            }
+            try {
+                byte[] b = java.nio.file.Files.readAllBytes(source);
+                b[b.length / 2] ^= 0x01;
+                java.nio.file.Files.write(to, b);
+                return to;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+    }
 }
