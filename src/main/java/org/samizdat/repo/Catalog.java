@@ -264,12 +264,7 @@ public final class Catalog {
         String id = path.substring(0, slash);
         TargetFile f = lookup(id, path);
         if (f == null) {
-            Optional<SealedManifest> opened = opened(id);
-            if (opened.isPresent()) {
-                List<SealedManifest.Document> docs = opened.get().documents();
-                int i = java.util.Collections.binarySearch(docs.stream().map(SealedManifest.Document::path).toList(), path);
-                f = i >= 0 ? docs.get(i).target() : null;
-            }
+            f = opened(id).flatMap(m -> m.find(path)).map(SealedManifest.Document::target).orElse(null);
         }
         return f == null ? Optional.empty() : Optional.of(entry(path, f, id));
     }

@@ -120,6 +120,25 @@ public record SealedManifest(String release, String salt, List<Document> documen
         return name.equals(SealedRelease.CIPHERTEXT) || name.equals(SealedRelease.MANIFEST) || name.equals(SealedRelease.KEY);
     }
 
+    /** The document at a target path (the list is in byte order of paths, so this is a binary search). */
+    public java.util.Optional<Document> find(String path) {
+        int lo = 0;
+        int hi = documents.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = documents.get(mid).path().compareTo(path);
+            if (c == 0) {
+                return java.util.Optional.of(documents.get(mid));
+            }
+            if (c < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The total bytes of the documents. */
     public long bytes() {
         long n = 0;

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -156,9 +155,5 @@ final class SealedTar {
             }
             return n;
         }
-    }
-
-    static List<String> names(SealedManifest m) {
-        return m.documents().stream().map(SealedManifest.Document::path).toList();
     }
 }

@@ -277,8 +277,7 @@ public final class Fetcher {
             throw new TufException(sealed.manifestName(), "sealed manifest", "is not the manifest " + id + " committed to");
         }
         try {
-            return SealedManifest.parse(id, manifest).documents().stream().filter(d -> d.path().equals(path)).findFirst()
-                    .map(SealedManifest.Document::target);
+            return SealedManifest.parse(id, manifest).find(path).map(SealedManifest.Document::target);
         } catch (IllegalArgumentException e) {
             throw new TufException(sealed.manifestName(), "sealed manifest", e.getMessage());
         }
