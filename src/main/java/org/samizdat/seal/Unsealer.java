@@ -78,23 +78,33 @@ public final class Unsealer implements AutoCloseable {
 
     /** Applies the keys a previous run kept (an opening cut short, a ciphertext still awaited). */
     public Unsealer start() {
-        Path dir = publicDir.resolve(SealedRelease.OPENING_DIR);
-        if (Files.isDirectory(dir)) {
-            try (DirectoryStream<Path> keys = Files.newDirectoryStream(dir, "r*.key")) {
-                for (Path k : keys) {
-                    String id = k.getFileName().toString().replaceFirst("\\.key$", "");
-                    Optional<String> key = SealedRelease.keyText(Files.readString(k, StandardCharsets.US_ASCII));
-                    if (key.isPresent()) {
-                        log.accept("sealed release " + id + ": a key was kept; opening it");
-                        states.put(id, "opening");
-                        opener.submit(() -> open(id, key.get()));
-                    }
-                }
-            } catch (IOException e) {
-                log.accept("cannot read the kept keys in " + dir + ": " + e.getMessage());
-            }
-        }
+        applyKept();
         return this;
+    }
+
+    /**
+     * Opens again every release whose key is kept on disk and that is not being opened now: the
+     * key is deleted once its release is opened or refused, so what is left is an opening cut
+     * short, a ciphertext still awaited, or an opening that failed on this node's own account.
+     */
+    private void applyKept() {
+        Path dir = publicDir.resolve(SealedRelease.OPENING_DIR);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> keys = Files.newDirectoryStream(dir, "r*.key")) {
+            for (Path k : keys) {
+                String id = k.getFileName().toString().replaceFirst("\\.key$", "");
+                Optional<String> key = SealedRelease.keyText(Files.readString(k, StandardCharsets.US_ASCII));
+                if (key.isPresent() && !"opening".equals(states.putIfAbsent(id, "opening"))) {
+                    states.put(id, "opening");
+                    log.accept("sealed release " + id + ": a key is kept; opening it");
+                    opener.submit(() -> open(id, key.get()));
+                }
+            }
+        } catch (IOException e) {
+            log.accept("cannot read the kept keys in " + dir + ": " + e.getMessage());
+        }
     }
 
     /** The state of every sealed release this node has been told about or holds, by id. */
@@ -178,19 +188,7 @@ public final class Unsealer implements AutoCloseable {
             held.clear();
         }
         tryNow.forEach(this::post);
-        states.forEach((id, s) -> {
-            if (s.startsWith("waiting")) {
-                states.put(id, "opening");
-                opener.submit(() -> {
-                    try {
-                        open(id, SealedRelease.keyText(Files.readString(publicDir.resolve(SealedRelease.OPENING_DIR)
-                                .resolve(id + ".key"), StandardCharsets.US_ASCII)).orElseThrow());
-                    } catch (IOException | RuntimeException e) {
-                        states.put(id, "sealed");
-                    }
-                });
-            }
-        });
+        applyKept();
         if (upstream != null) {
             pull(upstream);
         }

@@ -105,6 +105,22 @@ class UnsealerTest {
     }
 
     @Test
+    void aKeptKeyWhoseOpeningFailedOnTheNodesOwnAccountIsTriedAgainAfterTheNextSync() throws Exception {
+        // a mirror restarted with a kept key before it holds any version (its first sync has not finished)
+        Path mirror = Files.createDirectories(tmp.resolve("mirror"));
+        new FileStore(mirror.resolve(".opening")).put("r0001.key", key.getBytes());
+        try (Unsealer u = unsealer(mirror).start()) {
+            assertTrue(u.idle(Duration.ofSeconds(20)));
+            assertTrue(!"opened".equals(u.states().get("r0001")));
+            org.samizdat.repo.TestArchive.copyTree(archive.publicDir(), mirror); // the sync completes
+            u.afterSync(null);
+            assertTrue(u.idle(Duration.ofSeconds(20)));
+            assertEquals("opened", u.states().get("r0001"), log.toString());
+        }
+        assertTrue(opened(mirror, "r0001"));
+    }
+
+    @Test
     void aNodeKilledWhileOpeningFinishesWhenItStartsAgain() throws Exception {
         // what a kill -9 mid-opening leaves: the kept key, a half-written work directory, some documents already moved
         Path pub = archive.publicDir();
