@@ -108,15 +108,24 @@ public record SealedRelease(String id, TargetFile ciphertext, String keySha256, 
         return Hex.isLowerHex(k, KEY_HEX_LENGTH) ? Optional.of(k) : Optional.empty();
     }
 
-    /** Whether a key's text matches the signed commitment (the sha256 of its 64 hex digits). */
+    /** Whether a key's text matches the signed commitment (the sha256 of its 64 hex digits), compared in constant time. */
     public boolean opensWith(String keyText) {
-        return keyText != null && MessageDigestEquals.equal(Sha256.hex(keyText.getBytes(StandardCharsets.US_ASCII)), keySha256);
+        return keyText != null && java.security.MessageDigest.isEqual(
+                Sha256.hex(keyText.getBytes(StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII),
+                keySha256.getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** Constant-time comparison of two hex digests (a timing side channel would be harmless here, but costs nothing to avoid). */
-    private static final class MessageDigestEquals {
-        static boolean equal(String a, String b) {
-            return java.security.MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
+    /**
+     * The committed plaintext manifest, from bytes claimed to be it: refused unless their sha256
+     * is the signed commitment and they parse strictly ({@link SealedManifest#parse}). Every
+     * reader of a manifest (opening, catalog, check, fetch) goes through here.
+     */
+    public SealedManifest manifest(byte[] bytes) {
+        String got = Sha256.hex(bytes);
+        if (!got.equals(manifestSha256)) {
+            throw new IllegalArgumentException("the manifest of " + id + " is not the one the publisher committed to (sha256 "
+                    + got + ", signed " + manifestSha256 + ")");
         }
+        return SealedManifest.parse(id, bytes);
     }
 }

@@ -112,7 +112,7 @@ public final class Opening {
             });
             try (InputStream plain = pipe.in) {
                 long total = sealed.ciphertext().length();
-                manifest = SealedTar.read(plain, sealed.id(), sealed.manifestSha256(), (doc, content) -> {
+                manifest = SealedTar.read(plain, sealed, (doc, content) -> {
                     if (withdrawn.contains(doc.path())) {
                         content.transferTo(OutputStream.nullOutputStream());
                     } else {

@@ -69,12 +69,13 @@ final class SealedTar {
     }
 
     /**
-     * Reads a plaintext: its manifest must hash to {@code manifestSha256}, then every document it
+     * Reads a plaintext: its manifest must be the committed one ({@link SealedRelease#manifest}), then every document it
      * lists must follow, in order, with its exact length and sha256, and nothing else. Each
      * document's bytes go to {@code sink} as they are read; its hash is checked once the sink has
      * read it, so a sink must not make them visible before this returns.
      */
-    static SealedManifest read(InputStream plaintext, String release, String manifestSha256, Sink sink) throws IOException {
+    static SealedManifest read(InputStream plaintext, SealedRelease sealed, Sink sink) throws IOException {
+        String release = sealed.id();
         // the tar reads 512-byte records: from a buffer, not through the whole decrypting stack each time
         TarArchiveInputStream tar = new TarArchiveInputStream(new java.io.BufferedInputStream(plaintext, 1 << 16), "UTF-8");
         TarArchiveEntry first = tar.getNextEntry();
@@ -87,15 +88,11 @@ final class SealedTar {
         if (manifestBytes.length != first.getSize()) {
             throw new OpeningRefused("the plaintext ends inside " + manifestPath);
         }
-        if (!Sha256.hex(manifestBytes).equals(manifestSha256)) {
-            throw new OpeningRefused("the manifest inside the ciphertext is not the one the publisher committed to (sha256 "
-                    + Sha256.hex(manifestBytes) + ", signed " + manifestSha256 + ")");
-        }
         SealedManifest manifest;
         try {
-            manifest = SealedManifest.parse(release, manifestBytes);
+            manifest = sealed.manifest(manifestBytes);
         } catch (IllegalArgumentException e) {
-            throw new OpeningRefused("the committed manifest is malformed: " + e.getMessage());
+            throw new OpeningRefused(e.getMessage());
         }
         for (SealedManifest.Document d : manifest.documents()) {
             TarArchiveEntry e = tar.getNextEntry();
