@@ -19,6 +19,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.samizdat.archive.BundleRequest;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.Callback;
@@ -48,6 +49,8 @@ public final class ArchiveServer implements AutoCloseable {
     private final ServerConfig config;
     private final Server server;
     private final ServerConnector connector;
+    /** The listening socket's backlog (see the constructor). */
+    static final int ACCEPT_BACKLOG = 1024;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final NodeStatus status;
     private final Runnable onNotify;
@@ -114,6 +117,11 @@ public final class ArchiveServer implements AutoCloseable {
             http.setMinRequestDataRate(config.limits().minBodyRate());
         }
         connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        // Connections the kernel completes before the server accepts them. Java's default is 50: a
+        // burst of connections (a flood from one address beside readers) overflowed it and the kernel
+        // dropped SYNs, which cost a reader a 1 s retransmission. nginx uses 511; the kernel caps it at
+        // net.core.somaxconn.
+        connector.setAcceptQueueSize(ACCEPT_BACKLOG);
         connector.setHost(config.bind());
         connector.setPort(config.port());
         server.addConnector(connector);
@@ -204,8 +212,9 @@ public final class ArchiveServer implements AutoCloseable {
         private final Counter missing = Counter.builder("samizdat_http_not_found").register(metrics);
         private final Counter notifies = Counter.builder("samizdat_notify_received").register(metrics);
         private final Counter fileBytes = Counter.builder("samizdat_http_file_bytes_sent")
-                .description("bytes of /metadata and /targets files sent (egress)").register(metrics);
+                .description("bytes of /metadata and /targets files sent, in bundles too (egress)").register(metrics);
         private final Counter seedRequests = Counter.builder("samizdat_http_requests").tag("route", "webseed").register(metrics);
+        private final FileBundle bundles = new FileBundle(config.publicDir(), n -> fileBytes.increment(n));
 
         Routes(Handler files) {
             super(files);
@@ -260,7 +269,7 @@ public final class ArchiveServer implements AutoCloseable {
                 return releaseTorrent(torrentPath.group(1), request, response, callback);
             }
             boolean posted = path.equals("/api/notify") || path.equals("/api/downstreams") || path.equals("/api/mirrors")
-                    || path.equals("/api/unseal");
+                    || path.equals("/api/unseal") || path.equals(BundleRequest.PATH);
             if (!posted && !method.equals("GET") && !method.equals("HEAD")) {
                 missing.increment();
                 return notAllowed(response, callback);
@@ -294,6 +303,14 @@ public final class ArchiveServer implements AutoCloseable {
                     notifies.increment();
                     onNotify.run();
                     return text(response, callback, HttpStatus.ACCEPTED_202, "sync scheduled\n");
+                }
+                case BundleRequest.PATH -> {
+                    files.increment();
+                    if (!method.equals("POST")) {
+                        return text(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405,
+                                "POST the stored names of documents, one per line, to have them in one response\n");
+                    }
+                    return bundles.handle(request, response, callback);
                 }
                 case "/api/unseal" -> {
                     api.increment();

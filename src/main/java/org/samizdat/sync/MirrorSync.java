@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.samizdat.archive.BundleRequest;
 import org.samizdat.archive.TargetPath;
 import org.samizdat.work.Parallel;
 import org.samizdat.work.Progress;
@@ -30,7 +31,9 @@ import org.samizdat.tuf.Snapshot;
 import org.samizdat.tuf.TargetFile;
 import org.samizdat.tuf.Targets;
 import org.samizdat.tuf.Timestamp;
+import org.samizdat.tuf.VerifiedRoles;
 import org.samizdat.tuf.TrustedSet;
+import org.samizdat.tuf.VerifiedRoles;
 import org.samizdat.tuf.TufException;
 
 /**
@@ -63,14 +66,18 @@ public final class MirrorSync {
     private final Path marker;
     private final Path publicDir;
     private final TrustedSet.Expiry expiry;
+    /** The targets roles verified by earlier syncs of this mirror, so a sync verifies in full only what changed. */
+    private final VerifiedRoles remembered;
 
     public MirrorSync(Path publicDir, Upstream upstream, Trust trust, Clock clock, int parallelism, Progress progress) {
-        this(publicDir, upstream, trust, clock, parallelism, progress, TrustedSet.Expiry.ENFORCE);
+        this(publicDir, upstream, trust, clock, parallelism, progress, TrustedSet.Expiry.ENFORCE,
+                new VerifiedRoles(LIMITS.maxRoles()));
     }
 
     private MirrorSync(Path publicDir, Upstream upstream, Trust trust, Clock clock, int parallelism, Progress progress,
-                       TrustedSet.Expiry expiry) {
+                       TrustedSet.Expiry expiry, VerifiedRoles remembered) {
         this.expiry = expiry;
+        this.remembered = remembered;
         this.publicDir = publicDir;
         this.local = new FileStore(publicDir);
         this.marker = publicDir.resolve(".sync-in-progress");
@@ -83,7 +90,7 @@ public final class MirrorSync {
 
     /** The same mirror copying from another upstream (a mirror re-parenting). */
     public MirrorSync withUpstream(Upstream other) {
-        return new MirrorSync(publicDir, other, trust, clock, parallelism, progress, expiry);
+        return new MirrorSync(publicDir, other, trust, clock, parallelism, progress, expiry, remembered);
     }
 
     /**
@@ -91,7 +98,7 @@ public final class MirrorSync {
      * expired root is still refused). Only {@link ArchiveMode} decides when (SECURITY.md).
      */
     MirrorSync inArchiveMode() {
-        return new MirrorSync(publicDir, upstream, trust, clock, parallelism, progress, TrustedSet.Expiry.ARCHIVE);
+        return new MirrorSync(publicDir, upstream, trust, clock, parallelism, progress, TrustedSet.Expiry.ARCHIVE, remembered);
     }
 
     public Upstream upstream() {
@@ -141,10 +148,13 @@ public final class MirrorSync {
             Timestamp before = trusted.timestamp();
             byte[] tsBytes = upstream.get("/metadata/timestamp.json", LIMITS.timestampMax())
                     .orElseThrow(() -> lie("has no metadata/timestamp.json"));
-            if (!trusted.updateTimestamp(tsBytes) && toWrite.isEmpty()) {
+            boolean newer = trusted.updateTimestamp(tsBytes) || !toWrite.isEmpty();
+            if (!newer && remembered.size() > 0) {
                 // the same version as this mirror's and no new root: nothing new
                 return new Result(false, before.version(), before.snapshot().version(), 0, 0, false, 0, 0);
             }
+            // Nothing new but nothing remembered yet (this process's first sync): the held roles are
+            // verified now, so that the next version is verified in full only where it changed.
             Timestamp ts = trusted.timestamp();
             // Spec 5.5, with this mirror's snapshot as the rollback reference
             Map<String, MetaFile> held = Map.of(); // the roles this mirror serves now, by version
@@ -175,6 +185,9 @@ public final class MirrorSync {
             List<Pending> documents = new ArrayList<>();
             WithdrawalState withdrawals = new WithdrawalState();
             walk(trusted, toWrite, documents, held, withdrawals);
+            if (!newer && toWrite.isEmpty() && documents.isEmpty()) {
+                return new Result(false, before.version(), before.snapshot().version(), 0, 0, false, 0, 0);
+            }
             if (snapBytes != null) {
                 toWrite.put(snapName, snapBytes);
             }
@@ -279,6 +292,11 @@ public final class MirrorSync {
             }
         }, LIMITS, new RoleWalk.Visitor<SyncException>() {
             @Override
+            public boolean holds(String file) {
+                return held.contains(file);
+            }
+
+            @Override
             public boolean role(String file, byte[] bytes, Targets role) throws SyncException, IOException {
                 if (file.equals(role.version() + ".targets.json")) {
                     top[0] = role; // the walk starts at the top-level targets role
@@ -309,7 +327,7 @@ public final class MirrorSync {
             public void problem(TufException e) throws SyncException {
                 throw lie(e);
             }
-        });
+        }, remembered);
     }
 
     /** The withdrawals list the top-level targets role signs: this mirror's copy, else the upstream's. */
@@ -353,24 +371,50 @@ public final class MirrorSync {
         }
     }
 
+    /** Bundles streamed at once from one upstream (a node streams {@code FileBundle.MAX_CONCURRENT}, so two mirrors sync at full speed). */
+    static final int BUNDLE_STREAMS = 2;
+
+    /**
+     * Fetches every document this mirror lacks, in bundles of up to {@link BundleRequest#MAX_FILES}
+     * ({@link BundleRequest}), each document verified against its signed length and sha256 before
+     * it is renamed into place; what a bundle did not deliver (an upstream without bundles, busy,
+     * or one whose bytes failed a check) is fetched one by one, which says what is wrong.
+     */
     private long downloadAll(List<Pending> documents) throws SyncException, IOException {
+        List<Pending> needed = new ArrayList<>();
+        for (Pending p : documents) {
+            if (local.size("targets/" + p.file()) != p.target().length()) {
+                needed.add(p);
+            }
+        }
+        List<List<Pending>> bundles = new ArrayList<>();
+        List<Pending> current = new ArrayList<>();
+        long currentBytes = 0;
+        for (Pending p : needed) {
+            if (!current.isEmpty() && (current.size() == BundleRequest.MAX_FILES || currentBytes + p.target().length() > BundleRequest.MAX_BYTES)) {
+                bundles.add(current);
+                current = new ArrayList<>();
+                currentBytes = 0;
+            }
+            current.add(p);
+            currentBytes += p.target().length();
+        }
+        if (!current.isEmpty()) {
+            bundles.add(current);
+        }
         AtomicLong bytes = new AtomicLong();
+        AtomicLong done = new AtomicLong();
+        Set<Path> madeDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
         try {
-            Parallel.map(documents, parallelism, "documents", progress, p -> {
-                String name = "targets/" + p.file();
-                if (local.size(name) != p.target().length()) {
-                    Path dest = local.path(name);
-                    Files.createDirectories(dest.getParent());
-                    Path temp = dest.resolveSibling(FileStore.TEMP_PREFIX
-                            + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + "-" + dest.getFileName());
-                    try {
-                        // verified against the signed length and hash before it gets its real name
-                        upstream.download("/" + name, temp, p.target().length(), p.target().sha256());
-                        Files.move(temp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    } finally {
-                        Files.deleteIfExists(temp);
-                    }
-                    bytes.addAndGet(p.target().length());
+            Parallel.map(bundles, Math.min(parallelism, BUNDLE_STREAMS), "documents", Progress.NONE, bundle -> {
+                List<Pending> rest = fromBundle(bundle, madeDirs, bytes, done, needed.size());
+                if (!rest.isEmpty()) {
+                    Parallel.map(rest, parallelism, "documents", Progress.NONE, p -> {
+                        receive(p, madeDirs, (name, temp) -> upstream.download("/" + name, temp, p.target().length(), p.target().sha256()));
+                        bytes.addAndGet(p.target().length());
+                        progress.update("documents", done.incrementAndGet(), needed.size());
+                        return null;
+                    });
                 }
                 return null;
             });
@@ -381,5 +425,58 @@ public final class MirrorSync {
             throw f;
         }
         return bytes.get();
+    }
+
+    /** The documents of one bundle, as far as the upstream delivers them intact; returns the rest. */
+    private List<Pending> fromBundle(List<Pending> bundle, Set<Path> madeDirs, AtomicLong bytes, AtomicLong done, int total)
+            throws SyncException, IOException {
+        long length = bundle.stream().mapToLong(p -> p.target().length()).sum();
+        Optional<Upstream.Bundle> stream = upstream.bundle(new BundleRequest(bundle.stream().map(p -> "targets/" + p.file()).toList()), length);
+        if (stream.isEmpty()) {
+            return bundle;
+        }
+        int i = 0;
+        try (Upstream.Bundle in = stream.get()) {
+            for (; i < bundle.size(); i++) {
+                Pending p = bundle.get(i);
+                receive(p, madeDirs, (name, temp) -> in.next(name, temp, p.target().length(), p.target().sha256()));
+                bytes.addAndGet(p.target().length());
+                progress.update("documents", done.incrementAndGet(), total);
+            }
+        } catch (SyncException e) {
+            if (e.kind() == SyncException.Kind.LOCAL) {
+                throw e; // this node's disk: fetching again would fail the same way
+            }
+            // a short or lying bundle: the rest (this document included) one by one, each checked alone
+        }
+        return bundle.subList(i, bundle.size());
+    }
+
+    /** Where a document's bytes come from: they are written to {@code temp} and checked there. */
+    private interface Source {
+        void into(String name, Path temp) throws SyncException;
+    }
+
+    /** One document into a temporary name beside its own, verified, then renamed into place. */
+    private void receive(Pending p, Set<Path> madeDirs, Source source) throws SyncException, IOException {
+        String name = "targets/" + p.file();
+        Path dest = local.path(name);
+        if (!madeDirs.contains(dest.getParent())) {
+            Files.createDirectories(dest.getParent());
+            madeDirs.add(dest.getParent()); // only once it exists: another thread may skip making it
+        }
+        Path temp = dest.resolveSibling(FileStore.TEMP_PREFIX
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + "-" + dest.getFileName());
+        boolean named = false;
+        try {
+            // verified against the signed length and hash before it gets its real name
+            source.into(name, temp);
+            Files.move(temp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            named = true;
+        } finally {
+            if (!named) {
+                Files.deleteIfExists(temp);
+            }
+        }
     }
 }

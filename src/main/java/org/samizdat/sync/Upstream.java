@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import org.samizdat.archive.BundleRequest;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -169,28 +170,32 @@ public final class Upstream implements Remote {
      */
     public void download(String path, Path temp, long length, String sha256) throws SyncException {
         HttpResponse<InputStream> r = send(path);
-        MessageDigest md = Sha256.newDigest();
-        long n = 0;
         Deadline deadline = new Deadline(r.body(), length);
-        OutputStream out;
-        try {
-            out = Files.newOutputStream(temp);
-        } catch (IOException e) {
-            deadline.close();
-            throw local(temp, e);
-        }
-        try (InputStream in = r.body(); out; deadline) {
+        try (InputStream in = r.body(); deadline) {
             if (r.statusCode() != 200) {
                 throw new SyncException(r.statusCode() == 404 ? SyncException.Kind.VERIFICATION : SyncException.Kind.UNREACHABLE,
                         url() + path + ": " + status(r), null);
             }
+            receive(in, deadline, path, temp, length, sha256, true);
+        } catch (IOException e) {
+            throw deadline.passed() ? slow(path, deadline) : new SyncException(SyncException.Kind.UNREACHABLE, url() + path + ": " + describe(e), e);
+        }
+    }
+
+    /**
+     * Copies one document from {@code in} into {@code temp} and checks it against its signed
+     * length and sha256 (spec 5.7.3). Alone in its response, one byte more than signed is asked
+     * for, to catch a longer one; in a bundle the next document follows, so exactly the length is.
+     */
+    private void receive(InputStream in, Deadline deadline, String path, Path temp, long length, String sha256, boolean alone)
+            throws SyncException {
+        MessageDigest md = Sha256.newDigest();
+        long n = 0;
+        long limit = alone ? length + 1 : length;
+        try (OutputStream out = newFile(temp)) {
             byte[] buf = new byte[65536];
-            while (true) {
-                int want = (int) Math.min(buf.length, length + 1 - n);
-                if (want <= 0) {
-                    break;
-                }
-                int k = in.read(buf, 0, want);
+            while (n < limit) {
+                int k = in.read(buf, 0, (int) Math.min(buf.length, limit - n));
                 if (k < 0) {
                     break;
                 }
@@ -213,6 +218,69 @@ public final class Upstream implements Remote {
         if (sha256 != null && !Hex.encode(md.digest()).equals(sha256)) {
             throw new SyncException(SyncException.Kind.VERIFICATION, url() + path
                     + ": content differs from the signed sha256 [target hash]", null);
+        }
+    }
+
+    private static OutputStream newFile(Path temp) throws SyncException {
+        try {
+            return Files.newOutputStream(temp);
+        } catch (IOException e) {
+            throw local(temp, e);
+        }
+    }
+
+    /**
+     * Asks for many documents in one response ({@link BundleRequest}); empty when this upstream
+     * serves no bundles (an older node: 404 or 405), refuses this one (400, a missing document:
+     * 404) or is busy (429, 503), so the caller fetches the documents one by one instead.
+     */
+    public Optional<Bundle> bundle(BundleRequest request, long totalBytes) throws SyncException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url() + BundleRequest.PATH)).timeout(timeout)
+                .header("Content-Type", "text/plain; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(request.body())).build();
+        HttpResponse<InputStream> r;
+        try {
+            r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            return Optional.empty(); // one by one, which says what failed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SyncException(SyncException.Kind.UNREACHABLE, "interrupted", e);
+        }
+        if (r.statusCode() != 200) {
+            try {
+                r.body().close();
+            } catch (IOException ignored) {
+                // the refusal's body is not needed
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new Bundle(r.body(), new Deadline(r.body(), totalBytes)));
+    }
+
+    /** A bundle's documents back to back, taken in the order asked with {@link #next}. */
+    public final class Bundle implements AutoCloseable {
+        private final InputStream in;
+        private final Deadline deadline;
+
+        private Bundle(InputStream in, Deadline deadline) {
+            this.in = in;
+            this.deadline = deadline;
+        }
+
+        /** The next document, exactly {@code length} bytes, into {@code temp}, checked as {@link #download} checks. */
+        public void next(String name, Path temp, long length, String sha256) throws SyncException {
+            receive(in, deadline, "/" + name + " (in a bundle)", temp, length, sha256, false);
+        }
+
+        @Override
+        public void close() {
+            deadline.close();
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // an unread rest is dropped with the connection
+            }
         }
     }
 

@@ -137,8 +137,12 @@ public final class Metadata {
     }
 
     public boolean isExpired(Instant now) {
-        // Spec: expired when now >= expires.
-        return !now.isBefore(expires());
+        return expired(expires(), now);
+    }
+
+    /** Spec: metadata is expired when now >= expires. */
+    static boolean expired(Instant expires, Instant now) {
+        return !now.isBefore(expires);
     }
 
     public List<Map<String, Object>> signatures() {

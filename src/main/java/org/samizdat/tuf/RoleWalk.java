@@ -36,6 +36,15 @@ public final class RoleWalk {
          */
         boolean role(String file, byte[] bytes, Targets role) throws E, IOException;
 
+        /**
+         * Whether the caller already holds this role file from an earlier sync, so a role
+         * {@link VerifiedRoles} remembers may be admitted without its targets ({@link #role} must
+         * then return false).
+         */
+        default boolean holds(String file) {
+            return false;
+        }
+
         /** A target that passed every check: its path, hashes and length are the role's signed ones. */
         void target(String role, String file, String path, TargetFile target) throws E, IOException;
 
@@ -53,6 +62,17 @@ public final class RoleWalk {
     /** Walks from the top-level targets role; returns the names of the roles reached. */
     public static <E extends Exception> Set<String> walk(TrustedSet trusted, MetadataSource<E> source, ClientLimits limits,
                                                          Visitor<E> visitor) throws E, IOException, TufException {
+        return walk(trusted, source, limits, visitor, null);
+    }
+
+    /**
+     * The same walk for a long-running mirror: role files it holds and verified before under the
+     * same keys are admitted from {@code remembered} (see {@link TrustedSet#admitRemembered}), and
+     * every role verified in full is remembered.
+     */
+    public static <E extends Exception> Set<String> walk(TrustedSet trusted, MetadataSource<E> source, ClientLimits limits,
+                                                         Visitor<E> visitor, VerifiedRoles remembered)
+            throws E, IOException, TufException {
         Snapshot snap = trusted.snapshot();
         if (snap == null) {
             throw new IllegalStateException("the walk needs a trusted snapshot first");
@@ -93,6 +113,7 @@ public final class RoleWalk {
             String file = pinned.version() + "." + v.role() + ".json";
             Targets t;
             byte[] bytes;
+            boolean outline;
             try {
                 Optional<byte[]> read = source.read(file, ClientLimits.cap(pinned, limits.targetsMax()));
                 if (read.isEmpty()) {
@@ -100,7 +121,12 @@ public final class RoleWalk {
                 }
                 bytes = read.get();
                 try {
-                    t = trusted.verifyTargets(file, bytes, v.role(), v.keys(), v.keyMap());
+                    t = remembered != null && visitor.holds(file)
+                            ? trusted.admitRemembered(file, bytes, v.role(), v.keys(), v.keyMap(), remembered) : null;
+                    outline = t != null;
+                    if (t == null) {
+                        t = trusted.verifyTargets(file, bytes, v.role(), v.keys(), v.keyMap());
+                    }
                 } catch (TufException notPinned) {
                     // spec 5.6.2 failed on this copy: ask the source's other place once, then fail as before
                     Optional<byte[]> again = notPinned.rule().endsWith("matches parent")
@@ -110,12 +136,19 @@ public final class RoleWalk {
                     }
                     bytes = again.get();
                     t = trusted.verifyTargets(file, bytes, v.role(), v.keys(), v.keyMap());
+                    outline = false;
+                }
+                if (remembered != null && !outline) {
+                    trusted.remember(file, v.role(), v.keys(), v.keyMap(), t, remembered);
                 }
             } catch (TufException e) {
                 visitor.problem(e);
                 continue;
             }
             if (visitor.role(file, bytes, t)) {
+                if (outline) {
+                    throw new IllegalStateException("the walk's caller holds " + file + " but asked for its targets");
+                }
                 for (Map.Entry<String, TargetFile> e : t.targets().entrySet()) {
                     String path = e.getKey();
                     try {

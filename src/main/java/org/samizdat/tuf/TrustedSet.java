@@ -295,6 +295,44 @@ public final class TrustedSet {
     /** {@link #verifyTargets}, returning the verified metadata itself (for a publisher that re-signs it). */
     public Metadata verifyRole(String file, byte[] bytes, String role, RoleKeys keys, Map<String, Key> keyMap)
             throws TufException {
+        MetaFile pinned = pinned(file, role);
+        pinned.check(file, bytes); // 5.6.2
+        Metadata m = Metadata.parse(file, bytes, "targets");
+        m.verifyThreshold(keys, keyMap); // 5.6.3
+        checkPinnedVersionAndExpiry(file, role, pinned, m.version(), m.expires());
+        return m;
+    }
+
+    /**
+     * {@link #verifyTargets} for bytes a long-running mirror verified before: when the snapshot
+     * pins a sha256 that {@code remembered} holds for this file under the same keys, the bytes are
+     * checked against the pin (5.6.2) and the remembered role's version and expiry against the
+     * snapshot and the clock (5.6.4, 5.6.5); 5.6.3 held for these exact bytes and keys when they
+     * were remembered. Returns the role without its targets, or null when nothing matching is
+     * remembered (then verify them in full).
+     */
+    public Targets admitRemembered(String file, byte[] bytes, String role, RoleKeys keys, Map<String, Key> keyMap,
+                                   VerifiedRoles remembered) throws TufException {
+        MetaFile pinned = pinned(file, role);
+        VerifiedRoles.Remembered e = remembered.recall(file, pinned.sha256(), keys, keyMap);
+        if (e == null) {
+            return null;
+        }
+        pinned.check(file, bytes); // 5.6.2: these are the pinned bytes, so the remembered ones
+        checkPinnedVersionAndExpiry(file, role, pinned, e.outline().version(), e.outline().expires());
+        return e.outline();
+    }
+
+    /** Remembers a role {@link #verifyTargets} admitted, when the snapshot pins its sha256 (the bytes' own). */
+    public void remember(String file, String role, RoleKeys keys, Map<String, Key> keyMap, Targets verified,
+                         VerifiedRoles remembered) throws TufException {
+        String sha256 = pinned(file, role).sha256();
+        if (sha256 != null) {
+            remembered.remember(file, sha256, keys, keyMap, verified);
+        }
+    }
+
+    private MetaFile pinned(String file, String role) throws TufException {
         if (snapshot == null) {
             throw new IllegalStateException("targets need a trusted snapshot first");
         }
@@ -303,19 +341,20 @@ public final class TrustedSet {
         if (pinned == null) {
             throw new TufException(file, "snapshot completeness", "the snapshot does not list " + role + ".json");
         }
-        pinned.check(file, bytes); // 5.6.2
-        Metadata m = Metadata.parse(file, bytes, "targets");
-        m.verifyThreshold(keys, keyMap); // 5.6.3
+        return pinned;
+    }
+
+    private void checkPinnedVersionAndExpiry(String file, String role, MetaFile pinned, long version, Instant expires)
+            throws TufException {
         // 5.6.4: the version the snapshot lists (mix-and-match, rollback).
-        if (m.version() != pinned.version()) {
-            throw new TufException(file, "version matches snapshot", "holds version " + m.version()
+        if (version != pinned.version()) {
+            throw new TufException(file, "version matches snapshot", "holds version " + version
                     + " but the snapshot lists " + pinned.version());
         }
         // 5.6.5: freeze attack.
-        if (m.isExpired(now)) {
-            expired(role, file, m.expires());
+        if (Metadata.expired(expires, now)) {
+            expired(role, file, expires);
         }
-        return m;
     }
 
     private void expired(String role, String file, Instant expires) throws TufException {

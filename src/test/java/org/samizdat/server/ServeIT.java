@@ -28,6 +28,8 @@ import org.samizdat.repo.TestArchive;
 import org.samizdat.repo.TufJs;
 import org.samizdat.tuf.Metadata;
 import org.samizdat.tuf.Targets;
+import org.samizdat.archive.BundleRequest;
+import org.samizdat.archive.TargetPath;
 
 /** {@code serve} over real loopback sockets: the static TUF tree, HTTP semantics, hostile paths, status, metrics. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -77,6 +79,43 @@ class ServeIT {
         assertFalse(ts.headers().firstValue("Cache-Control").orElseThrow().contains("immutable"));
         assertTrue(get("/metadata/1.root.json").headers().firstValue("Cache-Control").orElseThrow().contains("immutable"));
         assertTrue(r.headers().firstValue("Server").isEmpty(), "no server version is advertised");
+    }
+
+    private HttpResponse<byte[]> bundle(String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(server.url() + BundleRequest.PATH)).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void aBundleIsTheAskedDocumentsBackToBackInTheOrderAsked() throws Exception {
+        Targets r = Targets.from(Metadata.parse("1.r0001.json", Files.readAllBytes(archive.metadata("1.r0001.json")), "targets"));
+        List<String> names = new java.util.ArrayList<>();
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        for (int i : List.of(3, 1, 2)) {
+            String path = "r0001/cables/doc-" + i + ".txt";
+            names.add("targets/" + new TargetPath(path).hashedName(r.targets().get(path).sha256()));
+            expected.write(Files.readAllBytes(archive.source("cables", i)));
+        }
+        HttpResponse<byte[]> answer = bundle(String.join("\n", names) + "\n");
+        assertEquals(200, answer.statusCode());
+        assertArrayEquals(expected.toByteArray(), answer.body());
+        assertEquals("no-store", answer.headers().firstValue("Cache-Control").orElseThrow());
+    }
+
+    @Test
+    void aBundleNamingAMissingOrHiddenOrOutsideFileIsRefusedBeforeAnyByte() throws Exception {
+        String doc = docPath.substring(1);
+        HttpResponse<byte[]> missing = bundle(doc + "\ntargets/r0001/cables/nothing.txt\n");
+        assertEquals(404, missing.statusCode());
+        assertTrue(new String(missing.body(), StandardCharsets.UTF_8).contains("targets/r0001/cables/nothing.txt"));
+        for (String bad : List.of("metadata/timestamp.json", "targets/../private/keys", "targets/r0001/.tmp-1-x.txt",
+                "targets/r0001//x", doc + "\n" + doc)) {
+            HttpResponse<byte[]> refused = bundle(bad + "\n");
+            assertEquals(400, refused.statusCode(), bad);
+        }
+        assertEquals(400, bundle("").statusCode());
+        assertEquals(400, bundle((doc + "\n").repeat(BundleRequest.MAX_FILES + 1)).statusCode());
+        assertEquals(405, get(BundleRequest.PATH).statusCode());
     }
 
     @Test

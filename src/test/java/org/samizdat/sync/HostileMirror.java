@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.samizdat.archive.BundleRequest;
 
 /**
  * A loopback mirror that lies: it serves a real archive's public tree as it is on disk at each
@@ -62,6 +63,14 @@ final class HostileMirror implements AutoCloseable {
     private final List<String> requests = new CopyOnWriteArrayList<>();
 
     HostileMirror(Path publicDir, Attack attack) throws IOException {
+        this(publicDir, attack, false);
+    }
+
+    /**
+     * With {@code bundles}, it also answers {@code POST /api/bundle} as a node does (the asked
+     * files back to back), where the attack sees the honest bundle under that path.
+     */
+    HostileMirror(Path publicDir, Attack attack, boolean bundles) throws IOException {
         Path base = publicDir.toAbsolutePath().normalize();
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(8));
@@ -72,6 +81,9 @@ final class HostileMirror implements AutoCloseable {
                 Path file = base.resolve(path.substring(1)).normalize();
                 Optional<byte[]> honest = file.startsWith(base) && Files.isRegularFile(file)
                         ? Optional.of(Files.readAllBytes(file)) : Optional.empty();
+                if (bundles && path.equals(BundleRequest.PATH) && exchange.getRequestMethod().equals("POST")) {
+                    honest = bundle(base, BundleRequest.parse(exchange.getRequestBody().readAllBytes()));
+                }
                 Response r = attack.answer(path, honest)
                         .orElse(honest.map(Response::bytes).orElse(Response.status(404)));
                 if (r.location() != null) {
@@ -99,6 +111,18 @@ final class HostileMirror implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    private static Optional<byte[]> bundle(Path base, BundleRequest asked) throws IOException {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (String name : asked.names()) {
+            Path f = base.resolve(name);
+            if (!Files.isRegularFile(f)) {
+                return Optional.empty();
+            }
+            all.write(Files.readAllBytes(f));
+        }
+        return Optional.of(all.toByteArray());
     }
 
     String url() {

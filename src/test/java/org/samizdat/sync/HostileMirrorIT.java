@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.samizdat.archive.BundleRequest;
 import org.samizdat.archive.Json;
 import org.samizdat.archive.Sha256;
 import org.samizdat.archive.TargetPath;
@@ -57,6 +58,8 @@ class HostileMirrorIT {
     private Path mirror;
     private Path cache;
     private byte[] firstTimestamp;
+    /** Whether the hostile mirror answers bundle requests (else a mirror fetches documents one by one). */
+    private boolean bundles;
     private byte[] mirrorTimestamp;
     private Map<String, byte[]> mirrorMetadata;
 
@@ -113,7 +116,7 @@ class HostileMirrorIT {
 
     /** As above; fetch asks for {@code fetchPath}, or is not tried when it is null. */
     private void refusedFetching(HostileMirror.Attack attack, Clock clock, String fetchPath, String... rules) throws Exception {
-        try (HostileMirror hostile = new HostileMirror(origin.publicDir(), attack)) {
+        try (HostileMirror hostile = new HostileMirror(origin.publicDir(), attack, bundles)) {
             SyncException m = assertThrows(SyncException.class, () -> new MirrorSync(mirror, new Upstream(hostile.url(), TIMEOUT),
                     trust(), clock, 2, Progress.NONE).sync());
             assertNames(m, hostile, rules);
@@ -239,6 +242,43 @@ class HostileMirrorIT {
     }
 
     // Documents
+
+    private static Optional<HostileMirror.Response> lastByteFlipped(Optional<byte[]> honest) {
+        return honest.map(b -> {
+            byte[] c = b.clone();
+            c[c.length - 1] ^= 1;
+            return HostileMirror.Response.bytes(c);
+        });
+    }
+
+    @Test
+    void aBundleWithAlteredBytesCostsOnlyTheDocumentFetchedAgainAlone() throws Exception {
+        try (HostileMirror hostile = new HostileMirror(origin.publicDir(),
+                (path, honest) -> path.equals(BundleRequest.PATH) ? lastByteFlipped(honest) : Optional.empty(), true)) {
+            MirrorSync.Result r = new MirrorSync(mirror, new Upstream(hostile.url(), TIMEOUT), trust(), Clock.systemUTC(), 2,
+                    Progress.NONE).sync();
+            assertTrue(r.changed());
+            assertEquals(1, hostile.requests().stream().filter(BundleRequest.PATH::equals).count(), hostile.requests().toString());
+            // the bundle's last document failed its hash and was asked for alone; those before it came in the bundle
+            assertEquals(1, hostile.requests().stream().filter(p -> p.startsWith("/targets/")).count(), hostile.requests().toString());
+        }
+        try (Stream<Path> docs = Files.walk(mirror.resolve("targets"))) {
+            for (Path p : docs.filter(Files::isRegularFile).toList()) {
+                assertEquals(p.getFileName().toString().substring(0, 64), Sha256.hex(Files.readAllBytes(p)), p.toString());
+            }
+        }
+        Checker.Report report = new Checker(mirror, new State(0, 0), org.samizdat.tuf.RootFingerprint.parse(origin.fingerprint),
+                Instant.now(), false, Progress.NONE).check();
+        assertTrue(report.ok(), report.problems().toString());
+        assertArrayEquals(Files.readAllBytes(origin.metadata("timestamp.json")), Files.readAllBytes(mirror.resolve("metadata/timestamp.json")));
+    }
+
+    @Test
+    void aDocumentAlteredInTheBundleAndAloneIsRefused() throws Exception {
+        bundles = true;
+        refusedFetching((path, honest) -> path.equals(BundleRequest.PATH) || path.startsWith("/targets/")
+                ? lastByteFlipped(honest) : Optional.empty(), Clock.systemUTC(), null, "target hash");
+    }
 
     @Test
     void substitutedContentIsRefused() throws Exception {

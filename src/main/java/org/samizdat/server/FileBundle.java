@@ -1,0 +1,92 @@
+package org.samizdat.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.function.LongConsumer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.samizdat.archive.BundleRequest;
+import org.samizdat.store.FileStore;
+
+/**
+ * {@code POST /api/bundle} ({@link BundleRequest}): many stored documents in one streamed
+ * response, so a mirror copying a release makes one request per thousand documents instead of
+ * one per document. Every name is checked and every file found before the first byte is sent
+ * (404 naming the first missing one); at most {@link #MAX_CONCURRENT} bundles stream at once and
+ * a request beyond that gets 503 with Retry-After, so a flood of bundle requests costs a bounded
+ * share of the node (a mirror refused falls back to one request per document).
+ */
+final class FileBundle {
+    static final int MAX_CONCURRENT = 4;
+    private final Semaphore streams = new Semaphore(MAX_CONCURRENT);
+    private final FileStore store;
+    private final LongConsumer sent;
+
+    FileBundle(Path publicDir, LongConsumer sent) {
+        this.store = new FileStore(publicDir);
+        this.sent = sent;
+    }
+
+    boolean handle(Request request, Response response, Callback callback) throws IOException {
+        if (!streams.tryAcquire()) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
+            return text(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "busy: " + MAX_CONCURRENT
+                    + " bundles are streaming; ask again, or fetch the documents one by one\n");
+        }
+        try {
+            BundleRequest asked;
+            try {
+                asked = BundleRequest.parse(Content.Source.asInputStream(request).readNBytes(BundleRequest.MAX_BODY + 1));
+            } catch (IllegalArgumentException e) {
+                return text(response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage() + "\n");
+            }
+            List<Path> files = new ArrayList<>();
+            long total = 0;
+            for (String name : asked.names()) {
+                Path p = store.path(name);
+                if (!Files.isRegularFile(p)) {
+                    return text(response, callback, HttpStatus.NOT_FOUND_404, "not found: " + name + "\n");
+                }
+                files.add(p);
+                total += Files.size(p);
+            }
+            response.setStatus(HttpStatus.OK_200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, total);
+            byte[] buffer = new byte[64 * 1024];
+            try (OutputStream out = Content.Sink.asOutputStream(response)) {
+                for (Path p : files) {
+                    // a file replaced or removed meanwhile changes the length: Jetty then aborts the response
+                    try (InputStream in = Files.newInputStream(p)) {
+                        for (int n; (n = in.read(buffer)) > 0; ) {
+                            out.write(buffer, 0, n);
+                        }
+                    }
+                }
+            }
+            sent.accept(total);
+            callback.succeeded();
+            return true;
+        } finally {
+            streams.release();
+        }
+    }
+
+    private static boolean text(Response response, Callback callback, int status, String body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+        Content.Sink.write(response, true, body, callback);
+        return true;
+    }
+}
