@@ -26,6 +26,8 @@ public final class Downstreams {
     public static final int MAX = 64;
     static final Duration FORGET_AFTER = Duration.ofHours(1);
     static final Duration DEBOUNCE = Duration.ofMillis(250);
+    /** How often the origin looks at its timestamp.json for a new version (one stat). */
+    static final Duration WATCH_PERIOD = Duration.ofMillis(100);
 
     private final Map<String, Instant> nodes = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
@@ -34,7 +36,9 @@ public final class Downstreams {
     private final Consumer<String> log;
     private final AtomicLong notifiesSent = new AtomicLong();
     private ScheduledExecutorService executor;
-    private volatile boolean pending;
+    private boolean pending;
+    /** When the last notify went out ({@link System#nanoTime}). */
+    private long lastSent = System.nanoTime() - DEBOUNCE.toNanos();
 
     public Downstreams(Clock clock, Consumer<String> log) {
         this.clock = clock;
@@ -83,18 +87,26 @@ public final class Downstreams {
         nodes.values().removeIf(t -> t.isBefore(cutoff));
     }
 
-    /** Tells every registered node that a new version is here, at most once per debounce period. */
-    public void notifyAllSoon() {
+    /**
+     * Tells every registered node that a new version is here: at once when the last notify is a
+     * debounce period old, else when that period has passed (so a burst of versions costs each
+     * node one notify per period, and a single new version costs no delay).
+     */
+    public synchronized void notifyAllSoon() {
         if (executor == null || pending) {
             return;
         }
         pending = true;
+        long wait = Math.max(0, lastSent + DEBOUNCE.toNanos() - System.nanoTime());
         executor.schedule(() -> {
-            pending = false;
+            synchronized (this) {
+                pending = false;
+                lastSent = System.nanoTime();
+            }
             for (String node : list()) {
                 send(node, 2);
             }
-        }, DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
+        }, wait, TimeUnit.NANOSECONDS);
     }
 
     private void send(String node, int attempts) {
@@ -121,7 +133,7 @@ public final class Downstreams {
                 last[0] = now;
                 notifyAllSoon();
             }
-        }, 500, 500, TimeUnit.MILLISECONDS);
+        }, WATCH_PERIOD.toMillis(), WATCH_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static long modified(Path p) {

@@ -35,6 +35,12 @@ final class Child implements AutoCloseable {
     final Process process;
     final Path log;
     private final AtomicLong peakRss = new AtomicLong();
+    /** The parts of resident memory when it peaked during sampling. */
+    private final java.util.concurrent.atomic.AtomicReference<Sample> peakParts = new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** Resident memory and its parts ({@code /proc/PID/status}: RssAnon, RssFile), in bytes. */
+    record Sample(long rss, long anon, long file) {
+    }
     private volatile boolean sampling;
 
     private Child(Process process, Path log) {
@@ -103,6 +109,17 @@ final class Child implements AutoCloseable {
         return sum * 1024;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    /** This process and every process under it (nginx's master and workers). */
+    List<Long> pids() {
+        List<Long> all = new ArrayList<>(List.of(process.pid()));
+        process.descendants().forEach(h -> all.add(h.pid()));
+        return all;
+    }
+
     /** The kernel's high-water mark of this process's resident memory (VmHWM), in bytes. */
     long highWaterMark() {
         return kb(process.pid(), "VmHWM:") * 1024;
@@ -111,10 +128,13 @@ final class Child implements AutoCloseable {
     /** Samples {@link #rss()} every 100 ms until {@link #stopSampling()}, keeping the peak. */
     void startSampling() {
         peakRss.set(0);
+        peakParts.set(new Sample(0, 0, 0));
         sampling = true;
         Thread.ofPlatform().daemon().start(() -> {
             while (sampling && process.isAlive()) {
                 peakRss.accumulateAndGet(rss(), Math::max);
+                Sample now = parts();
+                peakParts.accumulateAndGet(now, (a, b) -> b.rss() > a.rss() ? b : a);
                 try {
                     Thread.sleep(100);
                 } catch (InterruptedException e) {
@@ -128,6 +148,37 @@ final class Child implements AutoCloseable {
         sampling = false;
         peakRss.accumulateAndGet(rss(), Math::max);
         return peakRss.get();
+    }
+
+    /** Stops sampling; the parts of resident memory at its peak. */
+    Sample stopSamplingParts() {
+        stopSampling();
+        return peakParts.accumulateAndGet(parts(), (a, b) -> b.rss() > a.rss() ? b : a);
+    }
+
+    private Sample parts() {
+        long pid = process.pid();
+        return new Sample(kb(pid, "VmRSS:") * 1024, kb(pid, "RssAnon:") * 1024, kb(pid, "RssFile:") * 1024 + kb(pid, "RssShmem:") * 1024);
+    }
+
+    /** Resets the kernel's high-water mark of resident memory to the current size (Linux 4.0+: clear_refs 5). */
+    void resetHighWaterMark() throws IOException {
+        Files.writeString(Path.of("/proc/" + process.pid() + "/clear_refs"), "5");
+    }
+
+    /** The heap the JVM has committed (its generations' totals, from {@code jcmd PID GC.heap_info}), in bytes. */
+    long heapCommitted() throws IOException, InterruptedException {
+        Path javaBin = Path.of(ProcessHandle.current().info().command().orElseThrow());
+        Run r = run(60, Path.of("."), List.of(javaBin.resolveSibling("jcmd").toString(), Long.toString(process.pid()), "GC.heap_info"));
+        var m = java.util.regex.Pattern.compile("(?:generation|heap)\\s+total (\\d+)K").matcher(r.out());
+        long kb = 0;
+        while (m.find()) {
+            kb += Long.parseLong(m.group(1));
+        }
+        if (kb == 0) {
+            throw new IllegalStateException("cannot read the heap from jcmd GC.heap_info:\n" + r.out());
+        }
+        return kb * 1024;
     }
 
     static long kb(long pid, String field) {

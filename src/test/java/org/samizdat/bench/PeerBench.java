@@ -78,10 +78,12 @@ public final class PeerBench {
         machine(out);
         step("corpus", this::corpus);
         step("publish", this::publishAll);
+        step("publish, nested folders", this::publishNested);
         step("full sync", this::fullSync);
         step("release", this::publishRelease);
         step("incremental sync", this::incrementalSync);
         step("serving, memory and search", this::serving);
+        step("connection flood", this::flood);
         step("propagation", this::propagation);
         if (origin != null) {
             origin.close();
@@ -221,6 +223,57 @@ public final class PeerBench {
                 "≤ 1.5×", total <= 1.5 * sha.seconds());
     }
 
+    /**
+     * The same kind of documents in nested folders, as a leak is often laid out: the first
+     * {@link #NESTED_DOCS} of the corpus linked (hard links, the same bytes) into
+     * year/post/first-letter folders, published into an archive of their own beside sha256sum.
+     */
+    private void publishNested() throws Exception {
+        int count = Math.min(NESTED_DOCS, mode.docs());
+        Path nested = work.resolve("nested");
+        Path release = nested.resolve("release-1");
+        delete(nested);
+        List<Path> files;
+        try (var s = Files.walk(corpus("corpus").resolve("release-1"))) {
+            files = s.filter(Files::isRegularFile).sorted().limit(count).toList();
+        }
+        java.util.regex.Pattern post = java.util.regex.Pattern.compile("\\d\\d([A-Z]+)");
+        for (Path f : files) {
+            String name = f.getFileName().toString();
+            Matcher m = post.matcher(name);
+            String where = m.lookingAt() ? m.group(1) : "OTHER";
+            Path dest = release.resolve(f.getParent().getFileName().toString()).resolve(where).resolve(where.substring(0, 1)).resolve(name);
+            Files.createDirectories(dest.getParent());
+            Files.createLink(dest, f);
+        }
+        long folders;
+        try (var s = Files.walk(release)) {
+            folders = s.filter(Files::isDirectory).count();
+        }
+        Path archive = work.resolve("nested-archive");
+        delete(archive);
+        samizdat(60, "init", archive.toString(), "--name", "Nested benchmark archive").requireOk("samizdat init (nested)");
+        List<String> sha256sum = List.of("bash", "-c", "find . -type f -print0 | xargs -0 sha256sum > /dev/null");
+        Child.run(1800, release, sha256sum).requireOk("sha256sum (warm-up)");
+        Child.Run sha = Child.run(1800, release, sha256sum).requireOk("sha256sum");
+        Child.Run add = samizdat(3600, "add", archive.toString(), release.toString()).requireOk("samizdat add (nested)");
+        Child.Run publish = samizdat(3600, "publish", archive.toString(), "--title", "Nested").requireOk("samizdat publish (nested)");
+        double total = add.seconds() + publish.seconds();
+        report.put("nested_documents", (long) files.size());
+        report.put("nested_folders", folders);
+        report.put("nested_sha256sum_seconds", sha.seconds());
+        report.put("nested_add_seconds", add.seconds());
+        report.put("nested_publish_seconds", publish.seconds());
+        report.row(String.format("publish %,d documents in %,d nested folders (`add` + `publish`; %s + %s)", files.size(), folders,
+                        Report.seconds(add.seconds()), Report.seconds(publish.seconds())),
+                Report.seconds(total), "sha256sum: " + Report.seconds(sha.seconds()), Report.ratio(total / sha.seconds()),
+                "≤ 1.5×", total <= 1.5 * sha.seconds());
+        delete(archive);
+        delete(nested);
+    }
+
+    private static final int NESTED_DOCS = 50_000;
+
     // ---- full and incremental sync against rsync's daemon
 
     private void startOrigin(String... extra) throws Exception {
@@ -334,6 +387,9 @@ public final class PeerBench {
 
     // ---- serving (wrk against nginx), a mirror's memory, search
 
+    /** wrk's shapes: threads and document size. */
+    private static final List<String> SHAPES = List.of("t1-1k", "t2-1k", "t1-100k", "t2-100k");
+
     private void serving() throws Exception {
         Path pub = work.resolve("m0/public");
         String small = closest(pub.resolve("targets"), 1024);
@@ -341,8 +397,7 @@ public final class PeerBench {
         int port = freePort();
         Map<String, Wrk.Result> mine = new LinkedHashMap<>();
         Map<String, Wrk.Result> theirs = new LinkedHashMap<>();
-        long peak;
-        long hwm;
+        Memory memory;
         Child mirror = Child.start(work, work.resolve("m0.log"), samizdatCommand(List.of("mirror", "http://127.0.0.1:" + originPort,
                 work.resolve("m0").toString(), "--fingerprint", fingerprint, "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--interval", "3600", "--no-flood-limits")));
@@ -353,53 +408,106 @@ public final class PeerBench {
                 throw new IllegalStateException("the mirror's search index failed:\n" + Child.tail(log));
             }
             double build = Double.parseDouble(m.group(2));
-            long indexRss = mirror.highWaterMark();
+            report.put("mirror_rss_after_index_build_bytes", mirror.highWaterMark());
             search(port, build);
-            mirror.startSampling();
-            mine.put("1k", Wrk.run(work, "http://127.0.0.1:" + port + small, mode.connections(), mode.wrkSeconds()));
-            mine.put("100k", Wrk.run(work, "http://127.0.0.1:" + port + large, mode.connections(), mode.wrkSeconds()));
-            peak = mirror.stopSampling();
-            hwm = mirror.highWaterMark();
-            report.put("mirror_rss_after_index_build_bytes", indexRss);
+            for (String shape : SHAPES) {
+                mine.put(shape, wrk(port, shape, small, large));
+            }
+            memory = memoryUnderLoad(mirror, port, large);
         } finally {
             mirror.close();
         }
         long nginxPeak;
         try (Child nginx = nginx(pub, port)) {
             nginx.startSampling();
-            theirs.put("1k", Wrk.run(work, "http://127.0.0.1:" + port + small, mode.connections(), mode.wrkSeconds()));
-            theirs.put("100k", Wrk.run(work, "http://127.0.0.1:" + port + large, mode.connections(), mode.wrkSeconds()));
+            for (String shape : SHAPES) {
+                theirs.put(shape, wrk(port, shape, small, large));
+            }
             nginxPeak = nginx.stopSampling();
         }
-        String how = String.format("`wrk -t2 -c%d -d%ds`, keep-alive", mode.connections(), mode.wrkSeconds());
-        for (String size : List.of("1k", "100k")) {
-            Wrk.Result a = mine.get(size);
-            Wrk.Result b = theirs.get(size);
-            report.put("wrk_" + size + "_samizdat", a.json());
-            report.put("wrk_" + size + "_nginx", b.json());
-            report.row(String.format("serve a %s document from a mirror, requests/s (%s; p99 %s vs %s)",
-                            size.equals("1k") ? "1 KB" : "100 KB", how, a.p99(), b.p99()),
+        for (String shape : SHAPES) {
+            Wrk.Result a = mine.get(shape);
+            Wrk.Result b = theirs.get(shape);
+            report.put("wrk_" + shape + "_samizdat", a.json());
+            report.put("wrk_" + shape + "_nginx", b.json());
+            report.row(String.format("serve a %s document from a mirror, requests/s (`wrk -t%s -c%d -d%ds`, keep-alive; p99 %s vs %s)",
+                            shape.endsWith("-1k") ? "1 KB" : "100 KB", shape.substring(1, 2), mode.connections(), mode.wrkSeconds(),
+                            a.p99(), b.p99()),
                     String.format("%,.0f/s", a.requestsPerSecond()), String.format("nginx sendfile: %,.0f/s", b.requestsPerSecond()),
                     Report.ratio(a.requestsPerSecond() / b.requestsPerSecond()), "≥ 1.0×",
                     a.requestsPerSecond() >= b.requestsPerSecond());
         }
-        report.put("mirror_peak_rss_serving_bytes", peak);
-        report.put("mirror_rss_high_water_bytes", hwm);
         report.put("nginx_peak_rss_bytes", nginxPeak);
-        report.row(String.format("peak RSS of a mirror of %,d documents under that load (all-time peak, index build included: %s)",
-                        mode.docs(), Report.bytes(hwm)), Report.bytes(peak), "nginx: " + Report.bytes(nginxPeak), "–", "≤ 256 MB",
-                peak <= 256L << 20);
+        memory.report(report, mode.docs(), nginxPeak);
+    }
+
+    private Wrk.Result wrk(int port, String shape, String small, String large) throws Exception {
+        return Wrk.run(work, "http://127.0.0.1:" + port + (shape.endsWith("-1k") ? small : large),
+                Integer.parseInt(shape.substring(1, 2)), mode.connections(), mode.wrkSeconds());
+    }
+
+    /**
+     * The node's memory while wrk serves 100 KB documents and a second client searches without
+     * pause, both at once: the kernel's high-water mark (VmHWM, reset just before), and at the
+     * peak of resident memory its parts: anonymous memory (the heap and the JVM's own), file pages
+     * mapped (Lucene's index, the JDK's libraries and the jar), and the heap the JVM committed.
+     */
+    private Memory memoryUnderLoad(Child node, int port, String large) throws Exception {
+        node.resetHighWaterMark();
+        node.startSampling();
+        java.util.concurrent.atomic.AtomicLong searches = new java.util.concurrent.atomic.AtomicLong();
+        long end = System.nanoTime() + mode.wrkSeconds() * 1_000_000_000L;
+        Thread searcher = Thread.ofPlatform().start(() -> {
+            int i = 0;
+            while (System.nanoTime() < end) {
+                String[] q = SearchBench.QUERIES.get(i++ % SearchBench.QUERIES.size());
+                try {
+                    get("http://127.0.0.1:" + port + "/api/search?" + query(q));
+                    searches.incrementAndGet();
+                } catch (Exception e) {
+                    throw new IllegalStateException("search under load failed", e);
+                }
+            }
+        });
+        Wrk.Result load = Wrk.run(work, "http://127.0.0.1:" + port + large, 2, mode.connections(), mode.wrkSeconds());
+        searcher.join();
+        Child.Sample peak = node.stopSamplingParts();
+        long hwm = node.highWaterMark();
+        long heap = node.heapCommitted();
+        return new Memory(hwm, peak, heap, load.requestsPerSecond(), searches.get());
+    }
+
+    /** A node's memory under the serving and search load. */
+    private record Memory(long hwm, Child.Sample peak, long heapCommitted, double requestsPerSecond, long searches) {
+        void report(Report report, int docs, long nginxPeak) {
+            report.put("mirror_memory_vmhwm_bytes", hwm);
+            report.put("mirror_memory_peak_anon_bytes", peak.anon());
+            report.put("mirror_memory_peak_file_bytes", peak.file());
+            report.put("mirror_memory_heap_committed_bytes", heapCommitted);
+            report.put("mirror_memory_load_requests_per_second", Report.fixed(requestsPerSecond, 1));
+            report.put("mirror_memory_load_searches", searches);
+            report.row(String.format("peak RSS (VmHWM) of a mirror of %,d documents serving (`wrk -t2`, 100 KB: %,.0f/s) and searching"
+                                    + " (%,d searches) at once: anonymous %s (heap committed %s, the JVM's own %s), mapped files %s",
+                            docs, requestsPerSecond, searches, Report.bytes(peak.anon()), Report.bytes(heapCommitted),
+                            Report.bytes(Math.max(0, peak.anon() - heapCommitted)), Report.bytes(peak.file())),
+                    Report.bytes(hwm), "nginx: " + Report.bytes(nginxPeak), "–", "≤ 256 MB", hwm <= 256L << 20);
+        }
     }
 
     private Child nginx(Path root, int port) throws Exception {
+        return nginx(root, port, "", "", 4096);
+    }
+
+    /** nginx serving {@code root}, with extra http- and server-level directives. */
+    private Child nginx(Path root, int port, String http, String server, int workerConnections) throws Exception {
         Path dir = work.resolve("nginx");
         Files.createDirectories(dir);
         Path conf = dir.resolve("nginx.conf");
         Files.writeString(conf, (isRoot() ? "user root;\n" : "") + "worker_processes auto;\npid " + dir.resolve("nginx.pid")
-                + ";\nerror_log " + dir.resolve("error.log") + ";\nevents { worker_connections 4096; }\nhttp {\n"
+                + ";\nerror_log " + dir.resolve("error.log") + ";\nevents { worker_connections " + workerConnections + "; }\nhttp {\n" + http
                 + "  sendfile on;\n  tcp_nopush on;\n  keepalive_requests 1000000;\n  access_log off;\n"
                 + "  include /etc/nginx/mime.types;\n  default_type application/octet-stream;\n"
-                + "  server {\n    listen 127.0.0.1:" + port + ";\n    root " + root + ";\n  }\n}\n");
+                + "  server {\n    listen 127.0.0.1:" + port + ";\n    root " + root + ";\n" + server + "  }\n}\n");
         Child c = Child.start(work, dir.resolve("stdout.log"), List.of("nginx", "-c", conf.toString(), "-g", "daemon off;"));
         awaitPort(port, 30);
         return c;
@@ -447,6 +555,51 @@ public final class PeerBench {
             sb.append('&').append(q[i]).append('=').append(URLEncoder.encode(q[i + 1], StandardCharsets.UTF_8));
         }
         return sb.toString();
+    }
+
+    // ---- a connection flood from one address beside readers, against nginx tuned for floods
+
+    private void flood() throws Exception {
+        Path dir = work.resolve("flood");
+        Files.createDirectories(dir);
+        List<String> docs;
+        try (var s = Files.walk(work.resolve("m0/public/targets"))) {
+            docs = s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
+                    .limit(2000).map(f -> "/" + work.resolve("m0/public").relativize(f)).toList();
+        }
+        Files.write(dir.resolve("docs.txt"), docs);
+        int seconds = 2 * mode.wrkSeconds();
+        String attack = FloodBench.CONNECTION_FLOOD_ATTACK;
+        int port = freePort();
+        Map<String, Object> mine;
+        // the node as a volunteer runs it: default flood defences
+        try (Child node = Child.start(work, work.resolve("flood-serve.log"), samizdatCommand(List.of("serve",
+                work.resolve("m0").toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1", "--no-search")))) {
+            awaitHttp("http://127.0.0.1:" + port + "/healthz", 120);
+            mine = FloodBench.run(attack, port, List.of(node.pid()), seconds, docs, false, dir);
+        }
+        Map<String, Object> theirs;
+        // nginx tuned as its documentation suggests: per-address request and connection limits, short timeouts
+        try (Child nginx = nginx(work.resolve("m0/public"), port, "  limit_req_zone $binary_remote_addr zone=perip:10m rate=500r/s;\n"
+                        + "  limit_conn_zone $binary_remote_addr zone=conns:10m;\n  limit_req_status 429; limit_conn_status 429;\n"
+                        + "  client_header_timeout 10s; client_body_timeout 10s; keepalive_timeout 10s; send_timeout 10s;\n",
+                "    limit_req zone=perip burst=1000 nodelay; limit_conn conns 32;\n", 10000)) {
+            theirs = FloodBench.run(attack, port, nginx.pids(), seconds, docs, false, dir);
+        }
+        report.put("flood_samizdat", mine);
+        report.put("flood_nginx_tuned", theirs);
+        String p99 = reader(mine, "p99_ms");
+        String nginxP99 = reader(theirs, "p99_ms");
+        boolean met = !p99.equals("-") && Double.parseDouble(p99) <= 500 && Double.parseDouble(reader(mine, "success_percent")) >= 99;
+        report.row(String.format("a reader's p99 beside %d connections flooding from one address (attacker at full priority, %d s; "
+                                + "readers' success %s%% vs %s%%)", FloodBench.CONNECTION_FLOOD, seconds, reader(mine, "success_percent"),
+                        reader(theirs, "success_percent")),
+                p99 + " ms", "nginx, limit_req/limit_conn: " + nginxP99 + " ms", "–", "≤ 500 ms", met);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String reader(Map<String, Object> run, String field) {
+        return String.valueOf(((Map<String, Object>) run.get("readers")).get(field));
     }
 
     // ---- propagation through a chain of mirrors, beside rsync pulls in a chain

@@ -35,9 +35,14 @@ final class Wrk {
 
     /** Two threads, {@code connections} keep-alive connections, {@code seconds} long; every answer must be a 200. */
     static Result run(Path dir, String url, int connections, int seconds) throws Exception {
+        return run(dir, url, 2, connections, seconds);
+    }
+
+    /** {@code threads} wrk threads, {@code connections} keep-alive connections, {@code seconds} long. */
+    static Result run(Path dir, String url, int threads, int connections, int seconds) throws Exception {
         // an unmeasured warm-up first, so that a JIT compiler and cold caches are not what is measured
-        Child.run(seconds + 60L, dir, List.of("wrk", "-t2", "-c" + connections, "-d" + Math.max(1, seconds / 3) + "s", url));
-        Child.Run r = Child.run(seconds + 60L, dir, List.of("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency",
+        Child.run(seconds + 60L, dir, List.of("wrk", "-t" + threads, "-c" + connections, "-d" + Math.max(1, seconds / 3) + "s", url));
+        Child.Run r = Child.run(seconds + 60L, dir, List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--latency",
                 "--timeout", "10s", url)).requireOk("wrk " + url);
         String out = r.out();
         Matcher bad = NON_2XX.matcher(out);
