@@ -128,6 +128,34 @@ public final class Catalog {
     }
 
     /**
+     * A key that changes whenever the documents {@link #release} lists could: the versions and
+     * pinned sha256 of the release's role and bins in the served snapshot (consistent-snapshot
+     * files never change under their names), the withdrawals list, and whether this node opened
+     * it. Read from the snapshot and the role alone, so a caller that only needs to know whether a
+     * release changed (the search index, at every new version) does not parse every document's
+     * metadata.
+     */
+    public String contentKey(String id) throws IOException, TufException {
+        StringBuilder sb = new StringBuilder(id);
+        Map<String, org.samizdat.tuf.MetaFile> meta = head.snapshot().meta();
+        Targets role = role(id);
+        List<String> files = new ArrayList<>(List.of(id));
+        if (role.succinct() != null) {
+            files.addAll(role.succinct().allBinNames());
+        }
+        for (String f : files) {
+            org.samizdat.tuf.MetaFile m = meta.get(f + ".json");
+            sb.append(' ').append(f).append('=').append(m == null ? "?" : m.version() + "/" + m.sha256());
+        }
+        TargetFile list = head.targets().targets().get(Withdrawals.PATH);
+        sb.append(" withdrawals=").append(list == null ? "none" : list.sha256());
+        if (sealed(id).isPresent()) {
+            sb.append(" opened=").append(opened(id).isPresent());
+        }
+        return Sha256.hex(sb.toString());
+    }
+
+    /**
      * Every target of a release, verified, in path order: its documents (withdrawn ones too), its
      * manifest and its torrent when the release's own role lists one.
      */

@@ -46,7 +46,6 @@ import org.apache.lucene.search.TopScoreDocCollectorManager;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
-import org.samizdat.archive.Sha256;
 import org.samizdat.repo.Catalog;
 import org.samizdat.tuf.TufException;
 import org.samizdat.work.Parallel;
@@ -205,11 +204,11 @@ public final class SearchIndex implements AutoCloseable {
         try {
             List<String> ids = catalog.releaseIds();
             for (String id : ids) {
-                Catalog.Release release = catalog.release(id);
-                String fingerprint = fingerprint(release);
+                String fingerprint = SCHEMA + ":" + catalog.contentKey(id);
                 if (fingerprint.equals(indexed.get(id))) {
-                    continue;
+                    continue; // unchanged: known from the snapshot without reading every document's metadata
                 }
+                Catalog.Release release = catalog.release(id);
                 writer.deleteDocuments(new Term("release", id));
                 List<Catalog.Entry> entries = release.documents();
                 String phase = "indexing " + id;
@@ -245,14 +244,6 @@ public final class SearchIndex implements AutoCloseable {
             log.accept("search index: " + unverified + " document(s) not indexed: their bytes are missing or do not match the signed hash");
         }
         return new Update(added, removed, docs, failures, unverified, (System.nanoTime() - start) / 1_000_000);
-    }
-
-    private static String fingerprint(Catalog.Release r) {
-        StringBuilder sb = new StringBuilder(SCHEMA).append('\n');
-        for (Catalog.Entry e : r.documents()) {
-            sb.append(e.path()).append(' ').append(e.file().sha256()).append('\n');
-        }
-        return Sha256.hex(sb.toString());
     }
 
     private void commit(Map<String, String> releases, long version) throws IOException {

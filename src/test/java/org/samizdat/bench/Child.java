@@ -170,7 +170,7 @@ final class Child implements AutoCloseable {
     long heapCommitted() throws IOException, InterruptedException {
         Path javaBin = Path.of(ProcessHandle.current().info().command().orElseThrow());
         Run r = run(60, Path.of("."), List.of(javaBin.resolveSibling("jcmd").toString(), Long.toString(process.pid()), "GC.heap_info"));
-        var m = java.util.regex.Pattern.compile("(?:generation|heap)\\s+total (\\d+)K").matcher(r.out());
+        var m = java.util.regex.Pattern.compile("\\btotal (\\d+)K, used").matcher(r.out());
         long kb = 0;
         while (m.find()) {
             kb += Long.parseLong(m.group(1));

@@ -679,6 +679,12 @@ public final class PeerBench {
                             mode.release(), mode.chain()), Report.seconds(arrivals.get(arrivals.size() - 1)),
                     String.format("%d rsync pulls back to back: %s", mode.chain(), Report.seconds(rsyncChain)),
                     Report.ratio(arrivals.get(arrivals.size() - 1) / rsyncChain), "–", null);
+            double perHop = arrivals.get(arrivals.size() - 1) / mode.chain();
+            report.put("chain_seconds_per_hop", Report.fixed(perHop, 3));
+            report.row(String.format("that release, per hop (the origin noticing its new version included; hops %s s after publish)",
+                            String.join(", ", arrivals.stream().map(a -> Report.fixed(a, 2)).toList())),
+                    Report.fixed(perHop, 2) + " s", String.format("rsync pull: %s", Report.seconds(rsyncChain / mode.chain())),
+                    Report.ratio(perHop / (rsyncChain / mode.chain())), "< 1 s", perHop < 1.0);
             report.row(String.format("origin egress for that release (release: %s)", Report.bytes(releaseBytes)), Report.bytes(out),
                     "rsync's first hop: " + Report.bytes(((Number) report.raw.get("rsync_chain_first_hop_bytes")).longValue()),
                     Report.ratio((double) out / releaseBytes) + " of the release", "≤ 2× the release", out <= 2 * releaseBytes);

@@ -77,7 +77,11 @@ class SealedReleaseIT {
 
     @AfterEach
     void stop() throws Exception {
-        executor.shutdownNow();
+        // not shutdownNow: an interrupted index update closes Lucene's channels and with them its write lock
+        executor.shutdown();
+        if (!executor.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            executor.shutdownNow();
+        }
         for (AutoCloseable c : closing.reversed()) {
             c.close();
         }
