@@ -101,11 +101,16 @@ final class Batch {
 
     /** Drops the batch and the staged content no later addition still needs. */
     void finish(Staging staging) throws IOException {
+        finish(staging, Files.exists(file) ? documents() : List.of());
+    }
+
+    /** As {@link #finish(Staging)}, given the batch's documents already read. */
+    void finish(Staging staging, List<StagedDocument> documents) throws IOException {
         Set<String> keep = new HashSet<>();
         staging.pending().forEach(d -> keep.add(d.sha256()));
         if (Files.exists(file)) {
             // an unlink costs about as much as a small write here: thousands go faster side by side
-            List<StagedDocument> done = documents().stream().filter(d -> !keep.contains(d.sha256())).toList();
+            List<StagedDocument> done = documents.stream().filter(d -> !keep.contains(d.sha256())).toList();
             org.samizdat.work.Parallel.map(done, 4, "clearing staging", org.samizdat.work.Progress.NONE, d -> {
                 Files.deleteIfExists(staging.object(d.sha256()));
                 return null;

@@ -338,7 +338,7 @@ public final class Publisher {
         bytes += writeSnapshotAndTimestamp(pub, new Snapshot(snapVersion, now.plus(lifetimes.snapshot()), meta),
                 head.timestamp().version(), snapshotKey, timestampKey, now);
         long clearing = System.nanoTime();
-        batch.finish(staging);
+        batch.finish(staging, docs);
         return new Release(batch.id(), docs.size(), snapVersion, roleFiles, bytes, false, (System.nanoTime() - clearing) / 1_000_000);
     }
 
@@ -360,15 +360,20 @@ public final class Publisher {
         Parallel.map(docs, 0, "placing documents", progress, d -> {
             Path obj = staging.object(d.sha256());
             String name = "targets/" + d.path().under(release).hashedName(d.sha256());
-            if (!pub.exists(name)) {
-                if (!Files.exists(obj)) {
-                    throw new IOException("staged content of " + d.path() + " (" + obj + ") is missing; add it again");
-                }
-                if (Files.size(obj) != d.length()) {
-                    throw new IOException("staged content of " + d.path() + " (" + obj + ") is damaged; add it again");
-                }
-                dirs.add(pub.link(obj, name, false));
+            long size;
+            try {
+                size = Files.size(obj);
+            } catch (java.nio.file.NoSuchFileException gone) {
+                size = -1;
             }
+            if (size != d.length()) {
+                if (pub.exists(name)) {
+                    return null; // placed before a crash cut this publish short
+                }
+                throw new IOException("staged content of " + d.path() + " (" + obj + ") is "
+                        + (size < 0 ? "missing" : "damaged") + "; add it again");
+            }
+            dirs.add(pub.link(obj, name, false));
             return null;
         });
         FileStore.syncDirectories(dirs); // the links are durable before any metadata names them

@@ -56,37 +56,62 @@ public final class Staging {
     static final int THREADS = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
 
     /**
-     * Copies and hashes every item, each made durable under a temporary name before it is renamed
-     * into place (so a named object is always complete), then appends them all to the index in
-     * one durable write.
+     * Copies and hashes every item under a temporary name, makes them all durable at once (one
+     * {@code syncfs}, else an fsync each), and only then renames each into place (so a named
+     * object is always complete), then appends them all to the index in one durable write.
      */
     public List<StagedDocument> add(List<Item> items, Progress progress) throws IOException {
         Files.createDirectories(objects());
-        List<StagedDocument> staged = Parallel.map(items, THREADS, "staging", progress, this::copyIn);
+        List<Copied> copied = new ArrayList<>();
+        try {
+            copied.addAll(Parallel.map(items, THREADS, "staging", progress, this::copyIn));
+            if (!org.samizdat.store.FileStore.syncFileSystem(objects())) {
+                Parallel.map(copied, THREADS, "syncing", Progress.NONE, c -> {
+                    try (FileChannel ch = FileChannel.open(c.tmp(), StandardOpenOption.WRITE)) {
+                        ch.force(true);
+                    }
+                    return null;
+                });
+            }
+            // content-addressed: an object already there under this name has these very bytes, so replacing it is harmless
+            Parallel.map(copied, THREADS, "naming", Progress.NONE, c -> {
+                Files.move(c.tmp(), object(c.doc().sha256()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
+            // the copies not yet named (the publisher's lock keeps any other add out meanwhile)
+            try (var left = Files.list(objects())) {
+                for (Path p : left.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            throw e;
+        }
         org.samizdat.store.FileStore.syncDirectories(List.of(objects()));
+        List<StagedDocument> staged = copied.stream().map(Copied::doc).toList();
         append(staged);
         return staged;
     }
 
-    private StagedDocument copyIn(Item item) throws IOException {
+    /** A document copied under a temporary name, not yet durable or named. */
+    private record Copied(Path tmp, StagedDocument doc) {
+    }
+
+    private Copied copyIn(Item item) throws IOException {
         Path tmp = objects().resolve(".tmp-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
         MessageDigest md = Sha256.newDigest();
         long length;
-        // one open of the source and one of the copy; the copy is forced to disk before it is named
+        // one open of the source and one of the copy
         try (InputStream in = Files.newInputStream(item.source());
              FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
              OutputStream out = new DigestOutputStream(java.nio.channels.Channels.newOutputStream(ch), md)) {
             length = in.transferTo(out);
             out.flush();
-            ch.force(true);
         } catch (IOException e) {
             Files.deleteIfExists(tmp);
             throw new IOException(item.source() + ": cannot stage: " + e.getMessage(), e);
         }
-        String sha = Hex.encode(md.digest());
-        // content-addressed: an object already there under this name has these very bytes, so replacing it is harmless
-        Files.move(tmp, object(sha), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return new StagedDocument(item.draft().path(), sha, length, item.draft().meta());
+        return new Copied(tmp, new StagedDocument(item.draft().path(), Hex.encode(md.digest()), length, item.draft().meta()));
     }
 
     private void append(List<StagedDocument> docs) throws IOException {

@@ -124,18 +124,20 @@ public final class FileStore {
      */
     public Path link(Path source, String name, boolean syncDirectory) throws IOException {
         Path target = path(name);
-        Files.createDirectories(target.getParent());
-        if (Files.exists(target)) {
-            return target.getParent();
-        }
         try {
-            Path tmp = temp(target);
-            Files.createLink(tmp, source);
-            commit(tmp, target, syncDirectory);
-        } catch (UnsupportedOperationException | IOException e) {
-            if (e instanceof FileAlreadyExistsException) {
-                return target.getParent();
+            // a hard link is made whole or not at all, so it needs no temporary name
+            try {
+                Files.createLink(target, source);
+            } catch (NoSuchFileException noDirectory) {
+                Files.createDirectories(target.getParent());
+                Files.createLink(target, source);
             }
+            if (syncDirectory) {
+                syncDirectory(target.getParent());
+            }
+        } catch (FileAlreadyExistsException e) {
+            return target.getParent(); // stored names are content-addressed: it holds these bytes
+        } catch (UnsupportedOperationException | IOException e) {
             try (InputStream in = Files.newInputStream(source)) {
                 put(name, in);
             }
