@@ -166,19 +166,25 @@ final class Child implements AutoCloseable {
         Files.writeString(Path.of("/proc/" + process.pid() + "/clear_refs"), "5");
     }
 
-    /** The heap the JVM has committed (its generations' totals, from {@code jcmd PID GC.heap_info}), in bytes. */
-    long heapCommitted() throws IOException, InterruptedException {
+    /** The heap committed and used, in bytes. */
+    record Heap(long committed, long used) {
+    }
+
+    /** The heap the JVM has committed and uses (its generations' totals, from {@code jcmd PID GC.heap_info}). */
+    Heap heap() throws IOException, InterruptedException {
         Path javaBin = Path.of(ProcessHandle.current().info().command().orElseThrow());
         Run r = run(60, Path.of("."), List.of(javaBin.resolveSibling("jcmd").toString(), Long.toString(process.pid()), "GC.heap_info"));
-        var m = java.util.regex.Pattern.compile("\\btotal (\\d+)K, used").matcher(r.out());
-        long kb = 0;
+        var m = java.util.regex.Pattern.compile("\\btotal (\\d+)K, used (\\d+)K").matcher(r.out());
+        long total = 0;
+        long used = 0;
         while (m.find()) {
-            kb += Long.parseLong(m.group(1));
+            total += Long.parseLong(m.group(1));
+            used += Long.parseLong(m.group(2));
         }
-        if (kb == 0) {
+        if (total == 0) {
             throw new IllegalStateException("cannot read the heap from jcmd GC.heap_info:\n" + r.out());
         }
-        return kb * 1024;
+        return new Heap(total * 1024, used * 1024);
     }
 
     static long kb(long pid, String field) {

@@ -438,7 +438,41 @@ public final class PeerBench {
                     a.requestsPerSecond() >= b.requestsPerSecond());
         }
         report.put("nginx_peak_rss_bytes", nginxPeak);
-        memory.report(report, mode.docs(), nginxPeak);
+        memory.report(report, "mirror_memory", String.format("peak RSS (VmHWM) of a mirror of %,d documents that has just built its"
+                + " search index, serving", mode.docs()), nginxPeak);
+        // most of a node's life: started again over its index, as after a reboot or an upgrade
+        restarted(port, large, "", "restarted").report(report, "restarted_memory", String.format("the same mirror restarted"
+                + " (index kept), serving", mode.docs()), nginxPeak);
+        restarted(port, large, "-Xmx128m", "restarted-128m").report(report, "restarted_128m_memory",
+                "the same restarted mirror with its heap capped (`SAMIZDAT_JAVA_OPTS=-Xmx128m`), serving", nginxPeak);
+    }
+
+    /** The mirror started again over its copy and index, measured under the same load. */
+    private Memory restarted(int port, String large, String javaOpts, String name) throws Exception {
+        List<String> command = new ArrayList<>(List.of("env", "SAMIZDAT_JAVA_OPTS=" + javaOpts));
+        command.addAll(samizdatCommand(List.of("mirror", "http://127.0.0.1:" + originPort, work.resolve("m0").toString(),
+                "--fingerprint", fingerprint, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--interval", "3600",
+                "--no-flood-limits")));
+        try (Child node = Child.start(work, work.resolve(name + ".log"), command)) {
+            awaitFirstSync(port, 600);
+            awaitIndexReady(port, 600);
+            return memoryUnderLoad(node, port, large);
+        }
+    }
+
+    /** Until the node's search index is at the version it serves. */
+    private void awaitIndexReady(int port, int seconds) throws Exception {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        long served = version("http://127.0.0.1:" + port);
+        while (System.nanoTime() < end) {
+            String metrics = new String(get("http://127.0.0.1:" + port + "/metrics").body(), StandardCharsets.UTF_8);
+            Matcher m = Pattern.compile("(?m)^samizdat_search_indexed_version ([0-9.E]+)").matcher(metrics);
+            if (m.find() && (long) Double.parseDouble(m.group(1)) >= served) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the search index on port " + port + " was not ready in " + seconds + " s");
     }
 
     private Wrk.Result wrk(int port, String shape, String small, String large) throws Exception {
@@ -473,23 +507,23 @@ public final class PeerBench {
         searcher.join();
         Child.Sample peak = node.stopSamplingParts();
         long hwm = node.highWaterMark();
-        long heap = node.heapCommitted();
-        return new Memory(hwm, peak, heap, load.requestsPerSecond(), searches.get());
+        return new Memory(hwm, peak, node.heap(), load.requestsPerSecond(), searches.get());
     }
 
     /** A node's memory under the serving and search load. */
-    private record Memory(long hwm, Child.Sample peak, long heapCommitted, double requestsPerSecond, long searches) {
-        void report(Report report, int docs, long nginxPeak) {
-            report.put("mirror_memory_vmhwm_bytes", hwm);
-            report.put("mirror_memory_peak_anon_bytes", peak.anon());
-            report.put("mirror_memory_peak_file_bytes", peak.file());
-            report.put("mirror_memory_heap_committed_bytes", heapCommitted);
-            report.put("mirror_memory_load_requests_per_second", Report.fixed(requestsPerSecond, 1));
-            report.put("mirror_memory_load_searches", searches);
-            report.row(String.format("peak RSS (VmHWM) of a mirror of %,d documents serving (`wrk -t2`, 100 KB: %,.0f/s) and searching"
-                                    + " (%,d searches) at once: anonymous %s (heap committed %s, the JVM's own %s), mapped files %s",
-                            docs, requestsPerSecond, searches, Report.bytes(peak.anon()), Report.bytes(heapCommitted),
-                            Report.bytes(Math.max(0, peak.anon() - heapCommitted)), Report.bytes(peak.file())),
+    private record Memory(long hwm, Child.Sample peak, Child.Heap heap, double requestsPerSecond, long searches) {
+        void report(Report report, String key, String what, long nginxPeak) {
+            report.put(key + "_vmhwm_bytes", hwm);
+            report.put(key + "_peak_anon_bytes", peak.anon());
+            report.put(key + "_peak_file_bytes", peak.file());
+            report.put(key + "_heap_committed_bytes", heap.committed());
+            report.put(key + "_heap_used_bytes", heap.used());
+            report.put(key + "_load_requests_per_second", Report.fixed(requestsPerSecond, 1));
+            report.put(key + "_load_searches", searches);
+            report.row(String.format("%s (`wrk -t2`, 100 KB: %,.0f/s) and searching (%,d searches) at once: anonymous %s (the"
+                                    + " heap: %s committed, %s in use after; the rest is the JVM's own), mapped files %s",
+                            what, requestsPerSecond, searches, Report.bytes(peak.anon()), Report.bytes(heap.committed()),
+                            Report.bytes(heap.used()), Report.bytes(peak.file())),
                     Report.bytes(hwm), "nginx: " + Report.bytes(nginxPeak), "–", "≤ 256 MB", hwm <= 256L << 20);
         }
     }
