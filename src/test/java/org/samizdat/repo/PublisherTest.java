@@ -36,6 +36,24 @@ class PublisherTest {
     }
 
     @Test
+    void theTemporaryFilesOfAKilledWriterAreRemovedByTheNextAndAFinishedWriterLeavesNoMark() throws Exception {
+        TestArchive a = TestArchive.create(tmp);
+        a.stage("cables", 2);
+        a.publish("First");
+        Path marker = a.dir().privateDir().resolve(Publisher.Lock.WRITING);
+        assertFalse(Files.exists(marker), "a publish that finished leaves no mark");
+        // what a publish killed while writing leaves: its mark and a temporary file in the public tree
+        Path left = a.publicDir().resolve("targets/r0001/cables/.tmp-1234abcd-doc-1.txt");
+        Files.writeString(left, "half a document");
+        Files.createFile(marker);
+        a.stage("more", 1);
+        a.publish("Second");
+        assertFalse(Files.exists(left), "the killed writer's temporary file was removed");
+        assertFalse(Files.exists(marker));
+        assertTrue(a.check(true).ok(), a.check(true).problems().toString());
+    }
+
+    @Test
     void aReleaseOlderThanTorrentsGetsOneSignedIntoTheMirrorsRoleWhichANewMirrorListKeeps() throws Exception {
         TestArchive a = TestArchive.create(tmp);
         a.stage("cables", 5);
