@@ -530,7 +530,8 @@ public final class ArchiveServer implements AutoCloseable {
         return true;
     }
 
-    private static boolean text(Response response, Callback callback, int status, String body) {
+    /** A plain-text answer (the API's refusals and short answers). */
+    static boolean text(Response response, Callback callback, int status, String body) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
         Content.Sink.write(response, true, body, callback);

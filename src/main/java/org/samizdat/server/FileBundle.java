@@ -40,7 +40,7 @@ final class FileBundle {
     boolean handle(Request request, Response response, Callback callback) throws IOException {
         if (!streams.tryAcquire()) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
-            return text(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "busy: " + MAX_CONCURRENT
+            return ArchiveServer.text(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "busy: " + MAX_CONCURRENT
                     + " bundles are streaming; ask again, or fetch the documents one by one\n");
         }
         try {
@@ -48,14 +48,14 @@ final class FileBundle {
             try {
                 asked = BundleRequest.parse(Content.Source.asInputStream(request).readNBytes(BundleRequest.MAX_BODY + 1));
             } catch (IllegalArgumentException e) {
-                return text(response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage() + "\n");
+                return ArchiveServer.text(response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage() + "\n");
             }
             List<Path> files = new ArrayList<>();
             long total = 0;
             for (String name : asked.names()) {
                 Path p = store.path(name);
                 if (!Files.isRegularFile(p)) {
-                    return text(response, callback, HttpStatus.NOT_FOUND_404, "not found: " + name + "\n");
+                    return ArchiveServer.text(response, callback, HttpStatus.NOT_FOUND_404, "not found: " + name + "\n");
                 }
                 files.add(p);
                 total += Files.size(p);
@@ -81,12 +81,5 @@ final class FileBundle {
         } finally {
             streams.release();
         }
-    }
-
-    private static boolean text(Response response, Callback callback, int status, String body) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-        Content.Sink.write(response, true, body, callback);
-        return true;
     }
 }
