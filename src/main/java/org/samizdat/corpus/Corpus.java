@@ -14,9 +14,9 @@ import org.samizdat.work.Progress;
 /**
  * Writes cable-like documents: {@code Key: value} headers (reference id such as
  * {@code 09STATE12345}, date, one of about 250 origin posts, addressee, classification, subject,
- * tags of three kinds) and English-like body text whose length is log-normal around 5 KB, with one
- * in 500 a long report past 100 KB; one in fifty each is a PDF, an HTML page or an email instead.
- * The same seed gives the same bytes.
+ * tags of three kinds) and English-like body text, drawn from a {@link Vocabulary}, whose length is
+ * log-normal around 5 KB, with one in 500 a long report past 100 KB; one in fifty each is a PDF, an
+ * HTML page or an email instead. The same seed and vocabulary give the same bytes.
  */
 public final class Corpus {
     /**
@@ -66,13 +66,6 @@ public final class Corpus {
     /** Washington's own senders, about one cable in ten. */
     private static final String[] WASHINGTON = {"Secretary of State:STATE", "USUN New York:USUNNEWYORK",
         "USEU Brussels:USEUBRUSSELS", "USNATO:USNATO", "UNVIE Vienna:UNVIEVIENNA", "Mission Geneva:GENEVA"};
-    private static final String[] WORDS = ("the of and to in a that is for on with as by at from this be are was were "
-            + "minister government embassy official officials meeting talks agreement trade energy security report "
-            + "policy president delegation ministry foreign economic military opposition election reform parliament "
-            + "sources contact discussed noted stressed expressed concern support cooperation regional border "
-            + "negotiations oil gas pipeline sanctions aid program budget corruption investigation court judge "
-            + "press media human rights protest police army party leader coalition vote law draft proposal visit").split(" ");
-
     private Corpus() {
     }
 
@@ -80,17 +73,29 @@ public final class Corpus {
     public record Document(Path file, int release, long bytes) {
     }
 
-    /** Same as {@link #write(Path, int, long, int, Progress)} without progress. */
+    /** Same as {@link #write(Path, int, long, int, Vocabulary, Progress)} with the small vocabulary and no progress. */
     public static List<Document> write(Path dir, int docs, long seed, int releases) throws IOException {
-        return write(dir, docs, seed, releases, Progress.NONE);
+        return write(dir, docs, seed, releases, Vocabulary.SMALL, Progress.NONE);
+    }
+
+    /** The posts' cities, as names in text ({@code Addis Ababa}). */
+    static List<String> cities() {
+        List<String> out = new ArrayList<>();
+        for (String[] list : List.of(EMBASSIES, CONSULATES)) {
+            for (String post : list) {
+                out.add(post.substring(0, post.indexOf(':')).replace('_', ' '));
+            }
+        }
+        return out;
     }
 
     /**
      * Writes {@code docs} documents under {@code dir}, spread evenly over {@code releases}
      * subdirectories {@code release-1} ... (one directory per release to add, by year inside),
-     * and returns them in the order written.
+     * and returns them in the order written. Their text is drawn from {@code words}.
      */
-    public static List<Document> write(Path dir, int docs, long seed, int releases, Progress progress) throws IOException {
+    public static List<Document> write(Path dir, int docs, long seed, int releases, Vocabulary words, Progress progress)
+            throws IOException {
         if (docs < 0 || releases < 1) {
             throw new IllegalArgumentException("need docs >= 0 and releases >= 1");
         }
@@ -107,18 +112,18 @@ public final class Corpus {
             Path file;
             byte[] bytes;
             int kind = r.nextInt(50);
-            String subject = sentence(r, 4 + r.nextInt(6)).replace(".", "").toUpperCase(Locale.ROOT);
+            String subject = subject(r, words, 4 + r.nextInt(6));
             if (kind == 0) {
                 file = folder.resolve(ref + ".pdf");
                 bytes = pdf(subject);
             } else if (kind == 1) {
                 file = folder.resolve(ref + ".html");
                 bytes = ("<!doctype html><html><head><meta charset=\"utf-8\"><title>" + subject + "</title></head><body><h1>"
-                        + subject + "</h1><p>" + body(r, 2000) + "</p></body></html>\n").getBytes(StandardCharsets.UTF_8);
+                        + subject + "</h1><p>" + body(r, words, 2000) + "</p></body></html>\n").getBytes(StandardCharsets.UTF_8);
             } else if (kind == 2) {
                 file = folder.resolve(ref + ".eml");
                 bytes = ("From: press@example.org\r\nTo: desk@example.org\r\nSubject: " + subject + "\r\nDate: "
-                        + date + "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body(r, 1500) + "\r\n")
+                        + date + "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body(r, words, 1500) + "\r\n")
                         .getBytes(StandardCharsets.UTF_8);
             } else {
                 file = folder.resolve(ref + ".txt");
@@ -128,7 +133,7 @@ public final class Corpus {
                 bytes = ("Reference: " + ref + "\nDate: " + date + "\nOrigin: " + post[0]
                         + "\nTo: " + (post[1].equals("STATE") ? "All Diplomatic and Consular Posts" : "Secretary of State")
                         + "\nClassification: " + CLASSIFICATIONS[r.nextInt(CLASSIFICATIONS.length)] + "\nSubject: " + subject
-                        + "\nTags: " + tags(r, post[2]) + "\n\n" + body(r, length) + "\n").getBytes(StandardCharsets.UTF_8);
+                        + "\nTags: " + tags(r, post[2]) + "\n\n" + body(r, words, length) + "\n").getBytes(StandardCharsets.UTF_8);
             }
             if (Files.exists(file)) {
                 file = file.resolveSibling(file.getFileName().toString().replace(".", "-" + i + "."));
@@ -174,23 +179,31 @@ public final class Corpus {
         return String.join(", ", tags);
     }
 
-    private static String body(Random r, int length) {
+    private static String subject(Random r, Vocabulary words, int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int w = 0; w < n; w++) {
+            sb.append(w == 0 ? "" : " ").append(words.drawContent(r));
+        }
+        return sb.toString().toUpperCase(Locale.ROOT);
+    }
+
+    private static String body(Random r, Vocabulary words, int length) {
         StringBuilder sb = new StringBuilder(length + 100);
         int paragraph = 1;
         while (sb.length() < length) {
             sb.append(paragraph++).append(". ");
             for (int s = 0; s < 3 + r.nextInt(5) && sb.length() < length; s++) {
-                sb.append(sentence(r, 8 + r.nextInt(18))).append(' ');
+                sb.append(sentence(r, words, 8 + r.nextInt(18))).append(' ');
             }
             sb.append("\n\n");
         }
         return sb.toString().trim();
     }
 
-    private static String sentence(Random r, int words) {
+    private static String sentence(Random r, Vocabulary words, int n) {
         StringBuilder sb = new StringBuilder();
-        for (int w = 0; w < words; w++) {
-            String word = WORDS[r.nextInt(WORDS.length)];
+        for (int w = 0; w < n; w++) {
+            String word = words.draw(r);
             sb.append(w == 0 ? Character.toUpperCase(word.charAt(0)) + word.substring(1) : " " + word);
         }
         return sb.append('.').toString();

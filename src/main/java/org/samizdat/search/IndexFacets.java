@@ -17,11 +17,9 @@ import org.apache.lucene.index.IndexReader;
 
 /**
  * The facets of the index (release, year, month, origin, classification, tag, type): counts over
- * a query's matches, sampled above {@link #SAMPLE} of them, and every value of one dimension.
+ * a query's matches (or a sample of them, scaled up), and every value of one dimension.
  */
 final class IndexFacets {
-    /** Above this many matches, facet counts come from a random sample of this size (and are marked approximate). */
-    static final int SAMPLE = 20_000;
     private static final Map<String, Integer> WIDTH = Map.of("release", 50, "year", 50, "month", 24,
             "origin", 15, "classification", 10, "tag", 20, "type", 10);
     private final FacetsConfig facetsConfig;

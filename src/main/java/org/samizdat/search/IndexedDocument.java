@@ -9,12 +9,16 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
+import org.apache.lucene.document.IntPoint;
+import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.facet.FacetsConfig;
 import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetField;
+import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.samizdat.archive.DocumentMeta;
 import org.samizdat.repo.Catalog;
@@ -27,7 +31,26 @@ final class IndexedDocument {
     /** What became of one document. */
     enum Outcome { INDEXED, EXTRACTION_FAILED, UNVERIFIED }
 
+    /** The text, stored for showing, with each word's offsets kept so a snippet is marked without analysing the text again. */
+    private static final FieldType BODY = bodyType();
+    /** The field holding each document's slice, 0 to {@link #SLICES} - 1: a fixed, content-blind sample of the index. */
+    static final String SAMPLE = "slice";
+    static final int SLICES = 64;
+
     private IndexedDocument() {
+    }
+
+    private static FieldType bodyType() {
+        FieldType t = new FieldType(TextField.TYPE_STORED);
+        t.setIndexOptions(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS_AND_OFFSETS);
+        t.freeze();
+        return t;
+    }
+
+    /** A document's slice, from its path alone, so that a slice is a uniform sample whatever a query asks. */
+    static int sampleSlice(String path) {
+        int h = path.hashCode() * 0x9E3779B9; // Fibonacci hashing spreads String.hashCode's low bits
+        return h >>> (32 - Integer.numberOfTrailingZeros(SLICES));
     }
 
     /** Adds the document if its bytes are present and match what was signed ({@link Catalog#read}). */
@@ -56,11 +79,14 @@ final class IndexedDocument {
         doc.add(new StringField("path", e.path(), Field.Store.YES));
         doc.add(new StringField("release", e.release(), Field.Store.YES));
         doc.add(new TextField("title", title, Field.Store.YES));
-        doc.add(new TextField("body", text, Field.Store.YES));
+        doc.add(new Field("body", text, BODY));
         doc.add(new StoredField("date", meta.date()));
         doc.add(new StoredField("type", meta.contentType()));
         doc.add(new StoredField("length", e.file().length()));
-        doc.add(new NumericDocValuesField("day", day(meta.date())));
+        long day = day(meta.date());
+        doc.add(new NumericDocValuesField("day", day));
+        doc.add(new LongPoint("day", day)); // lets a sort by date skip what cannot reach the page
+        doc.add(new IntPoint(SAMPLE, sampleSlice(e.path())));
         String ref = field(meta, "reference");
         if (!ref.isEmpty()) {
             doc.add(new StoredField("reference", ref));

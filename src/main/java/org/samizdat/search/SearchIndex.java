@@ -15,9 +15,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.facet.FacetsCollector;
 import org.apache.lucene.facet.FacetsConfig;
-import org.apache.lucene.facet.RandomSamplingFacetsCollector;
+import org.apache.lucene.facet.FacetsCollectorManager;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexFormatTooNewException;
@@ -33,7 +34,6 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
-import org.apache.lucene.search.MultiCollectorManager;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
@@ -60,7 +60,7 @@ import org.samizdat.work.Progress;
  * commit and never wait for an update.
  */
 public final class SearchIndex implements AutoCloseable {
-    static final String SCHEMA = "samizdat-index-1";
+    static final String SCHEMA = "samizdat-index-2";
     private static final String DATA_SCHEMA = "schema";
     private static final String DATA_RELEASES = "releases";
     private static final String DATA_VERSION = "version";
@@ -75,6 +75,7 @@ public final class SearchIndex implements AutoCloseable {
     private final IndexFacets facets = new IndexFacets(facetsConfig);
     private final LuceneQuery queries = new LuceneQuery(analyzer);
     private final Consumer<String> log;
+    private final Counting counting;
     private volatile String state = "ready";
     private volatile long indexedVersion;
 
@@ -83,8 +84,28 @@ public final class SearchIndex implements AutoCloseable {
                          long unverified, long millis) {
     }
 
-    private SearchIndex(Path dir, Directory directory, IndexWriter writer, Consumer<String> log) throws IOException {
+    /**
+     * How matches are counted: every one of them up to {@code exactLimit}; beyond, about {@code
+     * sampleTarget} of them in a fixed sample of the index, scaled up (see {@link #count}).
+     */
+    record Counting(int exactLimit, int sampleTarget) {
+        /**
+         * Exact up to 10,000 matches, then estimated from about 5,000 of them: a total to within
+         * about 1.5 % (one standard error), a facet value's share to within a point or so.
+         */
+        static final Counting DEFAULT = new Counting(10_000, 5_000);
+
+        Counting {
+            if (exactLimit < 1 || sampleTarget < 1) {
+                throw new IllegalArgumentException("exactLimit and sampleTarget must be at least 1");
+            }
+        }
+    }
+
+    private SearchIndex(Path dir, Directory directory, IndexWriter writer, Consumer<String> log, Counting counting)
+            throws IOException {
         this.dir = dir;
+        this.counting = counting;
         this.directory = directory;
         this.writer = writer;
         this.log = log;
@@ -99,6 +120,10 @@ public final class SearchIndex implements AutoCloseable {
      * filled by {@link #update}) if it cannot be read. Fails only if another process holds it.
      */
     public static SearchIndex open(Path dir, Consumer<String> log) throws IOException {
+        return open(dir, log, Counting.DEFAULT);
+    }
+
+    static SearchIndex open(Path dir, Consumer<String> log, Counting counting) throws IOException {
         Files.createDirectories(dir);
         Directory directory = FSDirectory.open(dir);
         try {
@@ -116,7 +141,7 @@ public final class SearchIndex implements AutoCloseable {
                     writer.commit();
                 }
                 DirectoryReader.open(writer).close(); // every segment readable
-                return new SearchIndex(dir, directory, writer, log);
+                return new SearchIndex(dir, directory, writer, log, counting);
             } catch (IOException | RuntimeException e) {
                 writer.rollback();
                 throw e;
@@ -134,7 +159,7 @@ public final class SearchIndex implements AutoCloseable {
             IndexWriter writer = writer(fresh, IndexWriterConfig.OpenMode.CREATE);
             writer.setLiveCommitData(Map.of(DATA_SCHEMA, SCHEMA, DATA_RELEASES, "").entrySet());
             writer.commit();
-            return new SearchIndex(dir, fresh, writer, log);
+            return new SearchIndex(dir, fresh, writer, log, counting);
         }
     }
 
@@ -282,7 +307,11 @@ public final class SearchIndex implements AutoCloseable {
         }
     }
 
-    /** Answers a query: one page of hits with snippets, and facet counts over every match. */
+    /**
+     * Answers a query: one page of hits with snippets, the number of matches and facet counts over
+     * them. Both counts are exact up to {@link Counting#exactLimit} matches; beyond, they are
+     * estimated from a fixed sample of the documents (see {@link #count}) and marked as estimates.
+     */
     public SearchResults search(SearchQuery q) throws IOException {
         long start = System.nanoTime();
         IndexSearcher shared = searchers.acquire();
@@ -316,19 +345,13 @@ public final class SearchIndex implements AutoCloseable {
                 case RELEVANCE -> text == null ? new Sort(new SortField("day", SortField.Type.LONG, true), SortField.FIELD_DOC)
                         : Sort.RELEVANCE;
             };
-            // one pass over the matches: the page's top hits, and a sample of every match for the facets
-            // (a phrase costs its position checks once; facet counting stays bounded however many match)
+            // the page's hits: past TOP_THRESHOLD matches Lucene skips blocks that cannot reach the page
+            // (block-max scores, or the date's points), so this pass does not count
             CollectorManager<?, ? extends TopDocs> topManager = sort == Sort.RELEVANCE
-                    ? new TopScoreDocCollectorManager(want, Integer.MAX_VALUE)
-                    : new TopFieldCollectorManager(sort, want, Integer.MAX_VALUE);
-            Object[] both = searcher.search(query, new MultiCollectorManager(topManager,
-                    RandomSamplingFacetsCollector.createManager(IndexFacets.SAMPLE, 42)));
-            TopDocs top = (TopDocs) both[0];
-            RandomSamplingFacetsCollector sampled = (RandomSamplingFacetsCollector) both[1];
-            long total = 0;
-            for (FacetsCollector.MatchingDocs md : sampled.getOriginalMatchingDocs()) {
-                total += md.totalHits();
-            }
+                    ? new TopScoreDocCollectorManager(want, TOP_THRESHOLD)
+                    : new TopFieldCollectorManager(sort, want, TOP_THRESHOLD);
+            TopDocs top = searcher.search(query, topManager);
+            Count count = count(searcher, query);
             boolean timedOut = searcher.timedOut();
             ScoreDoc[] page = java.util.Arrays.copyOfRange(top.scoreDocs,
                     Math.min(top.scoreDocs.length, want - SearchQuery.PAGE_SIZE), top.scoreDocs.length);
@@ -336,7 +359,7 @@ public final class SearchIndex implements AutoCloseable {
             StoredFields stored = searcher.storedFields();
             List<SearchResults.Hit> hits = new ArrayList<>();
             for (int i = 0; i < page.length; i++) {
-                Document d = stored.document(page[i].doc);
+                Document d = stored.document(page[i].doc, snippets[i] != null ? HIT_FIELDS : HIT_FIELDS_AND_BODY);
                 String body = d.get("body");
                 String snippet = snippets[i] != null ? snippets[i]
                         : Snippets.escape(body == null ? "" : body.length() > 240 ? body.substring(0, 240) + "…" : body);
@@ -344,17 +367,54 @@ public final class SearchIndex implements AutoCloseable {
                         d.get("reference") == null ? "" : d.get("reference"), d.get("type"),
                         d.getField("length") == null ? 0 : d.getField("length").numericValue().longValue(), snippet));
             }
-            // Lucene samples sampleSize of totalHits matches when there are more (its getSamplingRate is 0 otherwise)
-            double rate = total > IndexFacets.SAMPLE ? (double) IndexFacets.SAMPLE / total : 1.0;
-            Map<String, List<SearchResults.FacetValue>> counts = facets.counts(reader, sampled, rate);
+            Map<String, List<SearchResults.FacetValue>> counts = facets.counts(reader, count.matches(), count.rate());
             if (timedOut) {
                 notes.add("The search took too long and was stopped; the results are incomplete. Try more specific words.");
             }
-            return new SearchResults(q, total, !timedOut, hits, counts, rate < 1, notes,
+            // the page's own hits are real even when the estimate is below them
+            long total = Math.max(count.total(), top.scoreDocs.length);
+            return new SearchResults(q, total, count.rate() == 1 && !timedOut, hits, counts, count.rate() < 1, notes,
                     (System.nanoTime() - start) / 1_000_000, timedOut);
         } finally {
             searchers.release(shared);
         }
+    }
+
+    /** Matches counted exactly by the page's pass before it may skip (what the page's "or more" needs, no more). */
+    private static final int TOP_THRESHOLD = 1_000;
+    private static final java.util.Set<String> HIT_FIELDS = java.util.Set.of("path", "title", "date", "release",
+            "reference", "type", "length");
+    private static final java.util.Set<String> HIT_FIELDS_AND_BODY = java.util.Set.of("path", "title", "date", "release",
+            "reference", "type", "length", "body");
+
+    /** The matches counted, at {@code rate} of the documents (1 when every match was), and the total they stand for. */
+    private record Count(FacetsCollector matches, double rate, long total) {
+    }
+
+    /**
+     * Counts the matches and gathers them for the facets. Every document lies in one of {@link
+     * IndexedDocument#SLICES} slices chosen by a hash of its path, so a slice is a uniform sample
+     * that no query can lean on. One slice is counted first; if it says the whole would pass the
+     * exact limit, only as many slices as hold about the sample target are counted, skipping the
+     * rest of the index, and the counts are scaled up. Otherwise every match is.
+     */
+    private Count count(IndexSearcher searcher, Query query) throws IOException {
+        int slices = IndexedDocument.SLICES;
+        long probe = searcher.count(inSlices(query, 1));
+        int take = probe * slices <= counting.exactLimit() ? slices
+                : (int) Math.min(slices, Math.max(1, (long) Math.ceil((double) counting.sampleTarget() / probe)));
+        FacetsCollector fc = searcher.search(take == slices ? query : inSlices(query, take), new FacetsCollectorManager());
+        long matched = 0;
+        for (FacetsCollector.MatchingDocs md : fc.getMatchingDocs()) {
+            matched += md.totalHits();
+        }
+        double rate = (double) take / slices;
+        return new Count(fc, rate, take == slices ? matched : Math.round(matched / rate));
+    }
+
+    private static Query inSlices(Query query, int slices) {
+        return new BooleanQuery.Builder().add(query, Occur.FILTER)
+                .add(IntPoint.newRangeQuery(IndexedDocument.SAMPLE, 0, slices - 1), Occur.FILTER).build();
     }
 
     /** The stored text of one indexed document, if the index has it. */

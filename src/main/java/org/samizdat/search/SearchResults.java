@@ -5,8 +5,10 @@ import java.util.Map;
 
 /**
  * One page of answers: the total, the hits with escaped snippets ({@code <mark>} around matches,
- * everything else HTML-escaped), facet counts per dimension (estimated from a sample when the
- * matches are very many), and notes for the reader about what was ignored or cut.
+ * everything else HTML-escaped), facet counts per dimension, and notes for the reader about what
+ * was ignored or cut. When the matches are very many, the total and the facet counts are estimated
+ * from a sample ({@code facetsApproximate}, and {@code totalIsExact} false); when the search was
+ * stopped ({@code timedOut}), the total is a lower bound.
  */
 public record SearchResults(SearchQuery query, long total, boolean totalIsExact, List<Hit> hits,
                             Map<String, List<FacetValue>> facets, boolean facetsApproximate, List<String> notes,

@@ -58,6 +58,7 @@ final class SearchPages extends PageGroup {
         m.put("results", true);
         m.put("total", String.format(Locale.ROOT, "%,d", r.total()));
         m.put("totalExact", r.totalIsExact());
+        m.put("totalEstimated", r.facetsApproximate() && !r.timedOut());
         m.put("took", r.tookMillis());
         m.put("notes", r.notes());
         m.put("first", (query.page() - 1) * SearchQuery.PAGE_SIZE + 1);

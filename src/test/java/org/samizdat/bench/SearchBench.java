@@ -21,7 +21,7 @@ import org.samizdat.store.FileStore;
 /**
  * Search figures over an N-document corpus: the full index build from a published archive, and
  * query latency (p50, p99, max) over a fixed query set, beside {@code grep -rliF} over the same
- * files as the no-index peer. Usage: {@code SearchBench N WORKDIR OUT.json}.
+ * files as the no-index peer. Usage: {@code SearchBench N WORKDIR OUT.json [small|zipf]}.
  */
 public final class SearchBench {
     /** The fixed query set: words common and rare, phrases, prefixes, filters, a reference id, browsing. */
@@ -33,8 +33,27 @@ public final class SearchBench {
             q("court", "classification", "SECRET"), q("", "tag", "PREL", "tag", "PGOV"), q("oil", "year", "2008"),
             q("", "release", "r0001"), q("energy talks", "origin", "Embassy Tokyo"), q("\"oil pipeline\" sanctions"),
             q("delegation visit minister"), q("zzzz"), q("nothingmatcheshere"), q("press media"), q("army", "tag", "MARR"));
+    /**
+     * For the Zipf corpus: the same set, where the words are now of every frequency, plus words of
+     * the long tail (ranks 1,000, 10,000 and 40,000 of the vocabulary), a city, a three-word set
+     * phrase, a rare word with a common one, and a prefix of the tail.
+     */
+    static final List<String[]> ZIPF_QUERIES = zipfQueries();
     static final String[] GREP_WORDS = {"pipeline", "corruption", "nothingmatcheshere"};
     static final int PASSES = 5;
+
+    private static List<String[]> zipfQueries() {
+        List<String[]> out = new ArrayList<>(QUERIES);
+        org.samizdat.corpus.Vocabulary z = org.samizdat.corpus.Vocabulary.ZIPF;
+        for (int rank : new int[] {1_000, 10_000, 40_000}) {
+            out.add(q("\"" + z.word(rank) + "\""));
+        }
+        out.add(q("\"Addis Ababa\""));
+        out.add(q("\"rule of law\""));
+        out.add(q("\"" + z.word(10_000) + "\" minister"));
+        out.add(q(z.word(40_000).split(" ")[0].substring(0, 3) + "*"));
+        return List.copyOf(out);
+    }
 
     private static String[] q(String... s) {
         return s;
@@ -44,15 +63,19 @@ public final class SearchBench {
         int n = Integer.parseInt(args[0]);
         Path work = Path.of(args[1]);
         Path out = Path.of(args[2]);
+        org.samizdat.corpus.Vocabulary words = args.length > 3 && args[3].equals("zipf")
+                ? org.samizdat.corpus.Vocabulary.ZIPF : org.samizdat.corpus.Vocabulary.SMALL;
+        List<String[]> queries = words == org.samizdat.corpus.Vocabulary.ZIPF ? ZIPF_QUERIES : QUERIES;
         int releases = Math.max(1, n / 25_000);
         Map<String, Object> result = new LinkedHashMap<>();
+        result.put("vocabulary", words.name().toLowerCase(java.util.Locale.ROOT));
         result.put("documents", (long) n);
         result.put("releases", (long) releases);
 
         Path corpus = work.resolve("corpus");
         if (!Files.exists(work.resolve("published"))) {
             log("writing a %,d-document corpus in %d releases", n, releases);
-            Corpus.write(corpus, n, 1, releases);
+            Corpus.write(corpus, n, 1, releases, words, Progress.NONE);
             TestArchive archive = TestArchive.create(work.resolve("site"));
             for (int r = 1; r <= releases; r++) {
                 log("publishing release %d of %d", r, releases);
@@ -76,12 +99,12 @@ public final class SearchBench {
             result.put("index_bytes", size(indexDir));
             result.put("corpus_bytes", size(corpus));
 
-            for (String[] query : QUERIES) { // warm-up
+            for (String[] query : queries) { // warm-up
                 index.search(parse(query));
             }
             List<Double> latencies = new ArrayList<>();
             Map<String, Object> perQuery = new LinkedHashMap<>();
-            for (String[] query : QUERIES) {
+            for (String[] query : queries) {
                 List<Double> mine = new ArrayList<>();
                 long hits = 0;
                 for (int p = 0; p < PASSES; p++) {
@@ -92,7 +115,7 @@ public final class SearchBench {
                 latencies.addAll(mine);
                 perQuery.put(String.join(" ", query), Map.of("hits", hits, "median_ms", (long) Math.round(percentile(mine, 50) * 1000)));
             }
-            result.put("queries", (long) QUERIES.size());
+            result.put("queries", (long) queries.size());
             result.put("query_runs", (long) latencies.size());
             result.put("query_p50_ms", percentile(latencies, 50));
             result.put("query_p99_ms", percentile(latencies, 99));

@@ -85,4 +85,79 @@ class CorpusTest {
             assertEquals("release-" + d.release(), d.file().getName(0).toString());
         }
     }
+
+    @Test
+    void theSmallVocabularyStillWritesTheBytesOfTheFirstBenchmarks() throws Exception {
+        Corpus.write(tmp, 50, 1, 1);
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        List<Path> files;
+        try (java.util.stream.Stream<Path> walk = Files.walk(tmp)) {
+            files = walk.filter(Files::isRegularFile).map(tmp::relativize).sorted(java.util.Comparator.comparing(Path::toString)).toList();
+        }
+        for (Path f : files) {
+            sha.update((f.toString() + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sha.update(Files.readAllBytes(tmp.resolve(f)));
+        }
+        // the digest of `samizdat corpus --docs 50 --seed 1` before the Zipf vocabulary was added
+        assertEquals("2425e5319eedeff10bf5795676fd332c155ac0ff34729d4e3341347b790d84fa", java.util.HexFormat.of().formatHex(sha.digest()));
+    }
+
+    @Test
+    void theZipfVocabularyHasTensOfThousandsOfWordsWhoseFrequencyFallsWithTheirRank() throws Exception {
+        Vocabulary z = Vocabulary.ZIPF;
+        assertTrue(z.size() > 45_000, "entries: " + z.size());
+        assertEquals("the", z.word(0));
+        assertTrue(z.chance(0) / z.chance(9) > 9.9 && z.chance(0) / z.chance(9) < 10.1, "1/r: rank 1 against rank 10");
+        Set<String> entries = new HashSet<>();
+        for (int r = 0; r < z.size(); r++) {
+            entries.add(z.word(r));
+        }
+        assertEquals(z.size(), entries.size(), "no entry twice");
+        assertTrue(entries.contains("human rights") && entries.contains("Addis Ababa"), "set phrases and places");
+
+        List<Corpus.Document> docs = Corpus.write(tmp, 1500, 3, 1, Vocabulary.ZIPF, org.samizdat.work.Progress.NONE);
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        long tokens = 0;
+        int withPhrase = 0;
+        for (Corpus.Document d : docs) {
+            String text = Files.readString(tmp.resolve(d.file()), java.nio.charset.StandardCharsets.ISO_8859_1);
+            String body = text.substring(Math.max(0, text.indexOf("\n\n")));
+            if (body.contains("human rights")) {
+                withPhrase++;
+            }
+            for (String w : body.toLowerCase(java.util.Locale.ROOT).split("[^a-z]+")) {
+                if (!w.isEmpty()) {
+                    counts.merge(w, 1, Integer::sum);
+                    tokens++;
+                }
+            }
+        }
+        List<Integer> byRank = counts.values().stream().sorted(java.util.Comparator.reverseOrder()).toList();
+        assertTrue(counts.size() > 20_000, "distinct words: " + counts.size());
+        assertEquals(byRank.getFirst(), counts.get("the"));
+        double top = byRank.get(0) / (double) tokens;
+        assertTrue(top > 0.05 && top < 0.12, "share of the most frequent word: " + top);
+        double ratio = byRank.get(0) / (double) byRank.get(99);
+        assertTrue(ratio > 40 && ratio < 200, "rank 1 against rank 100: " + ratio);
+        int rare = (int) counts.values().stream().filter(c -> c <= 5).count();
+        assertTrue(rare > counts.size() / 4, "words seen at most five times in 1,500 documents: " + rare + " of " + counts.size());
+        assertTrue(withPhrase > 15 && withPhrase < docs.size() * 0.8, "documents with a set phrase: " + withPhrase);
+    }
+
+    @Test
+    void bothVocabulariesAreDeterministicAndDiffer() throws Exception {
+        List<Corpus.Document> a = Corpus.write(tmp.resolve("a"), 40, 2, 1, Vocabulary.ZIPF, org.samizdat.work.Progress.NONE);
+        Corpus.write(tmp.resolve("b"), 40, 2, 1, Vocabulary.ZIPF, org.samizdat.work.Progress.NONE);
+        Corpus.write(tmp.resolve("c"), 40, 2, 1, Vocabulary.SMALL, org.samizdat.work.Progress.NONE);
+        int differ = 0;
+        for (Corpus.Document d : a) {
+            byte[] one = Files.readAllBytes(tmp.resolve("a").resolve(d.file()));
+            assertArrayEquals(one, Files.readAllBytes(tmp.resolve("b").resolve(d.file())));
+            Path small = tmp.resolve("c").resolve(d.file());
+            if (!Files.exists(small) || !java.util.Arrays.equals(one, Files.readAllBytes(small))) {
+                differ++;
+            }
+        }
+        assertTrue(differ > 35, differ + " of 40 differ");
+    }
 }

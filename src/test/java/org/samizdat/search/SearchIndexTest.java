@@ -11,6 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.PhraseQuery;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -24,6 +31,7 @@ import org.samizdat.store.FileStore;
 class SearchIndexTest {
     private static final int DOCS = 150;
     private TestArchive archive;
+    private Path indexDir;
     private SearchIndex index;
     private SearchIndex.Update first;
     private final List<String> log = new ArrayList<>();
@@ -31,7 +39,8 @@ class SearchIndexTest {
     @BeforeAll
     void build(@TempDir Path tmp) throws Exception {
         archive = SampleArchive.create(tmp, DOCS);
-        index = SearchIndex.open(tmp.resolve("index"), log::add);
+        indexDir = tmp.resolve("index");
+        index = SearchIndex.open(indexDir, log::add);
         first = index.update(catalog(), Progress.NONE);
     }
 
@@ -96,6 +105,63 @@ class SearchIndexTest {
         assertTrue(both.facets().get("tag").stream().anyMatch(v -> v.value().equals(tag) && v.count() == both.total()));
         SearchResults viaQuery = search("tag:" + tag + " origin:\"" + origin + "\"");
         assertEquals(both.total(), viaQuery.total());
+    }
+
+    @Test
+    void aPhraseLooksUpItsWordPairsAndFindsWhatItsWordPositionsFind() throws Exception {
+        try (Directory d = FSDirectory.open(indexDir); DirectoryReader r = DirectoryReader.open(d)) {
+            IndexSearcher positions = new IndexSearcher(r);
+            for (String phrase : List.of("human rights", "the minister", "oil gas pipeline", "press media", "a the of and")) {
+                String[] words = phrase.split(" ");
+                int expected = positions.count(new BooleanQuery.Builder()
+                        .add(new PhraseQuery("body", words), BooleanClause.Occur.SHOULD)
+                        .add(new PhraseQuery("title", words), BooleanClause.Occur.SHOULD).build());
+                assertEquals(expected, search("\"" + phrase + "\"").total(), phrase);
+                if (words.length == 2) {
+                    assertTrue(expected > 5, phrase + " is in " + expected + " documents");
+                }
+            }
+            SearchResults shown = search("\"human rights\"");
+            assertTrue(shown.hits().stream().allMatch(h -> h.snippetHtml().toLowerCase(java.util.Locale.ROOT).contains("<mark>human</mark>")
+                    && h.snippetHtml().toLowerCase(java.util.Locale.ROOT).contains("<mark>rights</mark>")
+                    || h.title().toLowerCase(java.util.Locale.ROOT).contains("human rights")), shown.hits().toString());
+        }
+    }
+
+    @Test
+    void pastTheExactLimitTheTotalAndFacetsAreEstimatedFromAFixedSampleAndSaySo(@TempDir Path tmp) throws Exception {
+        try (SearchIndex capped = SearchIndex.open(tmp.resolve("capped"), s -> { }, new SearchIndex.Counting(40, 80))) {
+            capped.update(catalog(), Progress.NONE);
+            SearchQuery everything = SearchQuery.parse("", Map.of(), "oldest", null);
+            SearchResults exact = index.search(everything);
+            SearchResults estimated = capped.search(everything);
+            assertTrue(exact.totalIsExact() && !exact.facetsApproximate());
+            assertFalse(estimated.totalIsExact());
+            assertTrue(estimated.facetsApproximate());
+            assertTrue(Math.abs(estimated.total() - exact.total()) <= exact.total() * 0.4,
+                    estimated.total() + " estimated for " + exact.total());
+            assertEquals(estimated.total(), capped.search(everything).total(), "the same sample every time");
+            // the page itself is never estimated
+            assertEquals(exact.hits().stream().map(SearchResults.Hit::date).toList(),
+                    estimated.hits().stream().map(SearchResults.Hit::date).toList());
+            long scaled = estimated.facets().get("release").stream().mapToLong(SearchResults.FacetValue::count).sum();
+            assertTrue(Math.abs(scaled - estimated.total()) <= 2, scaled + " in the releases' counts, " + estimated.total() + " in all");
+            // below the limit, every match is counted
+            SearchResults few = capped.search(SearchQuery.parse("", Map.of("ref", List.of("09BERN777")), null, null));
+            assertTrue(few.totalIsExact() && !few.facetsApproximate());
+            assertEquals(1, few.total());
+        }
+    }
+
+    @Test
+    void slicesSplitDocumentsEvenlyWhateverTheirPaths() {
+        int[] perSlice = new int[IndexedDocument.SLICES];
+        for (int i = 0; i < 64_000; i++) {
+            perSlice[IndexedDocument.sampleSlice("20" + (i % 10) + "/0" + (i % 10) + "STATE" + i + ".txt")]++;
+        }
+        for (int n : perSlice) {
+            assertTrue(n > 850 && n < 1150, java.util.Arrays.toString(perSlice));
+        }
     }
 
     @Test
