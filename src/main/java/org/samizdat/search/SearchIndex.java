@@ -34,6 +34,9 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.MultiCollectorManager;
+import org.apache.lucene.search.PhraseQuery;
+import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
@@ -345,13 +348,26 @@ public final class SearchIndex implements AutoCloseable {
                 case RELEVANCE -> text == null ? new Sort(new SortField("day", SortField.Type.LONG, true), SortField.FIELD_DOC)
                         : Sort.RELEVANCE;
             };
-            // the page's hits: past TOP_THRESHOLD matches Lucene skips blocks that cannot reach the page
-            // (block-max scores, or the date's points), so this pass does not count
-            CollectorManager<?, ? extends TopDocs> topManager = sort == Sort.RELEVANCE
-                    ? new TopScoreDocCollectorManager(want, TOP_THRESHOLD)
-                    : new TopFieldCollectorManager(sort, want, TOP_THRESHOLD);
-            TopDocs top = searcher.search(query, topManager);
-            Count count = count(searcher, query);
+            TopDocs top;
+            Count count;
+            if (positional(query) && (q.must().size() > 1 || !q.filters().isEmpty())) {
+                // a phrase is checked word position by word position in every candidate, which
+                // Lucene cannot skip once it is joined to other words or filters: one pass then
+                // finds the page and counts every match exactly, rather than checking them twice
+                Object[] both = searcher.search(query, new MultiCollectorManager(sort == Sort.RELEVANCE
+                        ? new TopScoreDocCollectorManager(want, Integer.MAX_VALUE)
+                        : new TopFieldCollectorManager(sort, want, Integer.MAX_VALUE), new FacetsCollectorManager()));
+                top = (TopDocs) both[0];
+                count = Count.all((FacetsCollector) both[1]);
+            } else {
+                // the page's hits: past TOP_THRESHOLD matches Lucene skips blocks that cannot reach
+                // the page (block-max scores, or the date's points), so this pass does not count
+                CollectorManager<?, ? extends TopDocs> page = sort == Sort.RELEVANCE
+                        ? new TopScoreDocCollectorManager(want, TOP_THRESHOLD)
+                        : new TopFieldCollectorManager(sort, want, TOP_THRESHOLD);
+                top = searcher.search(query, page);
+                count = count(searcher, query);
+            }
             boolean timedOut = searcher.timedOut();
             ScoreDoc[] page = java.util.Arrays.copyOfRange(top.scoreDocs,
                     Math.min(top.scoreDocs.length, want - SearchQuery.PAGE_SIZE), top.scoreDocs.length);
@@ -389,6 +405,30 @@ public final class SearchIndex implements AutoCloseable {
 
     /** The matches counted, at {@code rate} of the documents (1 when every match was), and the total they stand for. */
     private record Count(FacetsCollector matches, double rate, long total) {
+        static Count all(FacetsCollector matches) {
+            long total = 0;
+            for (FacetsCollector.MatchingDocs md : matches.getMatchingDocs()) {
+                total += md.totalHits();
+            }
+            return new Count(matches, 1, total);
+        }
+    }
+
+    /** Whether the query checks word positions (a phrase, or a word the analyzer splits in two). */
+    private static boolean positional(Query query) {
+        boolean[] found = {false};
+        query.visit(new QueryVisitor() {
+            @Override
+            public void consumeTerms(Query q, Term... terms) {
+                found[0] |= q instanceof PhraseQuery;
+            }
+
+            @Override
+            public QueryVisitor getSubVisitor(Occur occur, Query parent) {
+                return occur == Occur.MUST_NOT ? QueryVisitor.EMPTY_VISITOR : this;
+            }
+        });
+        return found[0];
     }
 
     /**
@@ -403,13 +443,9 @@ public final class SearchIndex implements AutoCloseable {
         long probe = searcher.count(inSlices(query, 1));
         int take = probe * slices <= counting.exactLimit() ? slices
                 : (int) Math.min(slices, Math.max(1, (long) Math.ceil((double) counting.sampleTarget() / probe)));
-        FacetsCollector fc = searcher.search(take == slices ? query : inSlices(query, take), new FacetsCollectorManager());
-        long matched = 0;
-        for (FacetsCollector.MatchingDocs md : fc.getMatchingDocs()) {
-            matched += md.totalHits();
-        }
+        Count counted = Count.all(searcher.search(take == slices ? query : inSlices(query, take), new FacetsCollectorManager()));
         double rate = (double) take / slices;
-        return new Count(fc, rate, take == slices ? matched : Math.round(matched / rate));
+        return take == slices ? counted : new Count(counted.matches(), rate, Math.round(counted.total() / rate));
     }
 
     private static Query inSlices(Query query, int slices) {
