@@ -396,7 +396,7 @@ public final class SearchIndex implements AutoCloseable {
         }
     }
 
-    /** Matches counted exactly by the page's pass before it may skip (what the page's "or more" needs, no more). */
+    /** Matches the page's pass collects one by one before it may skip blocks (Lucene's own default). */
     private static final int TOP_THRESHOLD = 1_000;
     private static final java.util.Set<String> HIT_FIELDS = java.util.Set.of("path", "title", "date", "release",
             "reference", "type", "length");

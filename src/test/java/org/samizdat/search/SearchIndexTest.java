@@ -15,7 +15,10 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.search.PhraseQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.BeforeAll;
@@ -121,6 +124,19 @@ class SearchIndexTest {
                     assertTrue(expected > 5, phrase + " is in " + expected + " documents");
                 }
             }
+            // a phrase joined to a word is counted in one exact pass
+            Query phrase = new BooleanQuery.Builder()
+                    .add(new PhraseQuery("body", "human", "rights"), BooleanClause.Occur.SHOULD)
+                    .add(new PhraseQuery("title", "human", "rights"), BooleanClause.Occur.SHOULD).build();
+            Query oil = new BooleanQuery.Builder()
+                    .add(new TermQuery(new Term("body", "oil")), BooleanClause.Occur.SHOULD)
+                    .add(new TermQuery(new Term("title", "oil")), BooleanClause.Occur.SHOULD).build();
+            int both = positions.count(new BooleanQuery.Builder().add(phrase, BooleanClause.Occur.MUST)
+                    .add(oil, BooleanClause.Occur.MUST).build());
+            SearchResults joined = search("\"human rights\" oil");
+            assertTrue(both > 0);
+            assertEquals(both, joined.total());
+            assertTrue(joined.totalIsExact() && !joined.facetsApproximate());
             SearchResults shown = search("\"human rights\"");
             assertTrue(shown.hits().stream().allMatch(h -> h.snippetHtml().toLowerCase(java.util.Locale.ROOT).contains("<mark>human</mark>")
                     && h.snippetHtml().toLowerCase(java.util.Locale.ROOT).contains("<mark>rights</mark>")
