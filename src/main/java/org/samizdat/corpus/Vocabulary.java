@@ -75,10 +75,14 @@ public enum Vocabulary {
         }
     }
 
-    /** Built on first use: the small list is the first 20 function words and 60 of the trade's. */
-    private static final class Holder {
-        static final Ranked SMALL = new Ranked(smallList(), 0, false);
-        static final Ranked ZIPF = zipf();
+    /** The small list, built on first use: the first 20 function words and 60 of the trade's. */
+    private static final class Small {
+        static final Ranked RANKED = new Ranked(smallList(), 0, false);
+    }
+
+    /** The Zipf list, built on first use only, so a small corpus never builds it. */
+    private static final class Zipf {
+        static final Ranked RANKED = zipf();
     }
 
     private static List<String> smallList() {
@@ -93,7 +97,7 @@ public enum Vocabulary {
     }
 
     private Ranked ranked() {
-        return this == SMALL ? Holder.SMALL : Holder.ZIPF;
+        return this == SMALL ? Small.RANKED : Zipf.RANKED;
     }
 
     /** How many entries the vocabulary has (a set phrase counts once). */

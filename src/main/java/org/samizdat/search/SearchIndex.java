@@ -398,10 +398,11 @@ public final class SearchIndex implements AutoCloseable {
 
     /** Matches the page's pass collects one by one before it may skip blocks (Lucene's own default). */
     private static final int TOP_THRESHOLD = 1_000;
+    /** The stored fields a hit shows; the body too only when it has no snippet (the highlighter reads its own). */
     private static final java.util.Set<String> HIT_FIELDS = java.util.Set.of("path", "title", "date", "release",
             "reference", "type", "length");
-    private static final java.util.Set<String> HIT_FIELDS_AND_BODY = java.util.Set.of("path", "title", "date", "release",
-            "reference", "type", "length", "body");
+    private static final java.util.Set<String> HIT_FIELDS_AND_BODY = java.util.stream.Stream.concat(
+            HIT_FIELDS.stream(), java.util.stream.Stream.of("body")).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     /** The matches counted, at {@code rate} of the documents (1 when every match was), and the total they stand for. */
     private record Count(FacetsCollector matches, double rate, long total) {
