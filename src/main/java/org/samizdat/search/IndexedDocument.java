@@ -7,24 +7,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
-import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.facet.FacetsConfig;
 import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetField;
 import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.store.ByteArrayDataInput;
+import org.apache.lucene.store.ByteArrayDataOutput;
+import org.apache.lucene.util.BytesRef;
 import org.samizdat.archive.DocumentMeta;
 import org.samizdat.repo.Catalog;
 
 /**
- * One verified document as the index holds it: its text (extracted from its bytes), stored fields,
+ * One verified document as the index holds it: its text (extracted from its bytes and stored), what a hit shows,
  * date sort key and facet values (from its signed metadata).
  */
 final class IndexedDocument {
@@ -45,6 +48,41 @@ final class IndexedDocument {
         t.setIndexOptions(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS_AND_OFFSETS);
         t.freeze();
         return t;
+    }
+
+    /**
+     * The field holding what a hit shows but its snippet (path, title, date, release, reference,
+     * type, length), apart from the stored text: a page's hits are read without decompressing
+     * each document's text a second time after the snippets have.
+     */
+    static final String HIT = "hit";
+
+    private static BytesRef hitRecord(String path, String title, String date, String release, String reference,
+                                      String type, long length) {
+        byte[] buf = new byte[64 + 3 * (path.length() + title.length() + date.length() + release.length()
+                + reference.length() + type.length())];
+        ByteArrayDataOutput out = new ByteArrayDataOutput(buf);
+        try {
+            for (String s : new String[] {path, title, date, release, reference, type}) {
+                out.writeString(s);
+            }
+            out.writeVLong(length);
+        } catch (IOException cannot) {
+            throw new java.io.UncheckedIOException(cannot); // an in-memory buffer sized for the worst case
+        }
+        return new BytesRef(buf, 0, out.getPosition());
+    }
+
+    /** A hit as {@link #HIT} recorded it, with its snippet. */
+    static SearchResults.Hit hit(BytesRef record, String snippetHtml) throws IOException {
+        ByteArrayDataInput in = new ByteArrayDataInput(record.bytes, record.offset, record.length);
+        String path = in.readString();
+        String title = in.readString();
+        String date = in.readString();
+        String release = in.readString();
+        String reference = in.readString();
+        String type = in.readString();
+        return new SearchResults.Hit(path, title, date, release, reference, type, in.readVLong(), snippetHtml);
     }
 
     /** A document's slice, from its path alone, so that a slice is a uniform sample whatever a query asks. */
@@ -75,21 +113,19 @@ final class IndexedDocument {
         if (title.isEmpty()) {
             title = e.path().substring(e.path().lastIndexOf('/') + 1);
         }
+        String ref = field(meta, "reference");
         Document doc = new Document();
-        doc.add(new StringField("path", e.path(), Field.Store.YES));
-        doc.add(new StringField("release", e.release(), Field.Store.YES));
-        doc.add(new TextField("title", title, Field.Store.YES));
+        doc.add(new StringField("path", e.path(), Field.Store.NO));
+        doc.add(new StringField("release", e.release(), Field.Store.NO));
+        doc.add(new TextField("title", title, Field.Store.NO));
         doc.add(new Field("body", text, BODY));
-        doc.add(new StoredField("date", meta.date()));
-        doc.add(new StoredField("type", meta.contentType()));
-        doc.add(new StoredField("length", e.file().length()));
+        doc.add(new BinaryDocValuesField(HIT, hitRecord(e.path(), title, meta.date(), e.release(), ref, meta.contentType(),
+                e.file().length())));
         long day = day(meta.date());
         doc.add(new NumericDocValuesField("day", day));
         doc.add(new LongPoint("day", day)); // lets a sort by date skip what cannot reach the page
         doc.add(new IntPoint(SAMPLE, sampleSlice(e.path())));
-        String ref = field(meta, "reference");
         if (!ref.isEmpty()) {
-            doc.add(new StoredField("reference", ref));
             doc.add(new StringField("ref", ref.toLowerCase(Locale.ROOT), Field.Store.NO));
         }
         if (failed) {

@@ -14,20 +14,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.apache.lucene.document.Document;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.facet.FacetsCollector;
 import org.apache.lucene.facet.FacetsConfig;
 import org.apache.lucene.facet.FacetsCollectorManager;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexFormatTooNewException;
 import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.QueryTimeoutImpl;
-import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
@@ -63,7 +65,7 @@ import org.samizdat.work.Progress;
  * commit and never wait for an update.
  */
 public final class SearchIndex implements AutoCloseable {
-    static final String SCHEMA = "samizdat-index-2";
+    static final String SCHEMA = "samizdat-index-3";
     private static final String DATA_SCHEMA = "schema";
     private static final String DATA_RELEASES = "releases";
     private static final String DATA_VERSION = "version";
@@ -372,16 +374,20 @@ public final class SearchIndex implements AutoCloseable {
             ScoreDoc[] page = java.util.Arrays.copyOfRange(top.scoreDocs,
                     Math.min(top.scoreDocs.length, want - SearchQuery.PAGE_SIZE), top.scoreDocs.length);
             String[] snippets = Snippets.of(searcher, analyzer, text, page);
-            StoredFields stored = searcher.storedFields();
             List<SearchResults.Hit> hits = new ArrayList<>();
+            List<LeafReaderContext> leaves = reader.leaves();
             for (int i = 0; i < page.length; i++) {
-                Document d = stored.document(page[i].doc, snippets[i] != null ? HIT_FIELDS : HIT_FIELDS_AND_BODY);
-                String body = d.get("body");
-                String snippet = snippets[i] != null ? snippets[i]
-                        : Snippets.escape(body == null ? "" : body.length() > 240 ? body.substring(0, 240) + "…" : body);
-                hits.add(new SearchResults.Hit(d.get("path"), d.get("title"), d.get("date"), d.get("release"),
-                        d.get("reference") == null ? "" : d.get("reference"), d.get("type"),
-                        d.getField("length") == null ? 0 : d.getField("length").numericValue().longValue(), snippet));
+                String snippet = snippets[i];
+                if (snippet == null) { // no word of the query in the text: its opening instead
+                    String body = searcher.storedFields().document(page[i].doc, BODY).get("body");
+                    snippet = Snippets.escape(body == null ? "" : body.length() > 240 ? body.substring(0, 240) + "…" : body);
+                }
+                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(page[i].doc, leaves));
+                BinaryDocValues record = DocValues.getBinary(leaf.reader(), IndexedDocument.HIT);
+                if (!record.advanceExact(page[i].doc - leaf.docBase)) {
+                    throw new CorruptIndexException("a hit has no record of what it shows", IndexedDocument.HIT);
+                }
+                hits.add(IndexedDocument.hit(record.binaryValue(), snippet));
             }
             Map<String, List<SearchResults.FacetValue>> counts = facets.counts(reader, count.matches(), count.rate());
             if (timedOut) {
@@ -398,11 +404,8 @@ public final class SearchIndex implements AutoCloseable {
 
     /** Matches the page's pass collects one by one before it may skip blocks (Lucene's own default). */
     private static final int TOP_THRESHOLD = 1_000;
-    /** The stored fields a hit shows; the body too only when it has no snippet (the highlighter reads its own). */
-    private static final java.util.Set<String> HIT_FIELDS = java.util.Set.of("path", "title", "date", "release",
-            "reference", "type", "length");
-    private static final java.util.Set<String> HIT_FIELDS_AND_BODY = java.util.stream.Stream.concat(
-            HIT_FIELDS.stream(), java.util.stream.Stream.of("body")).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    /** The one stored field read for a hit, and only when it has no snippet (the highlighter reads its own). */
+    private static final java.util.Set<String> BODY = java.util.Set.of("body");
 
     /** The matches counted, at {@code rate} of the documents (1 when every match was), and the total they stand for. */
     private record Count(FacetsCollector matches, double rate, long total) {
@@ -441,17 +444,24 @@ public final class SearchIndex implements AutoCloseable {
      */
     private Count count(IndexSearcher searcher, Query query) throws IOException {
         int slices = IndexedDocument.SLICES;
-        long probe = searcher.count(inSlices(query, 1));
+        FacetsCollectorManager gather = new FacetsCollectorManager();
+        FacetsCollector first = searcher.search(inSlices(query, 0, 1), gather);
+        long probe = Count.all(first).total();
         int take = probe * slices <= counting.exactLimit() ? slices
                 : (int) Math.min(slices, Math.max(1, (long) Math.ceil((double) counting.sampleTarget() / probe)));
-        Count counted = Count.all(searcher.search(take == slices ? query : inSlices(query, take), new FacetsCollectorManager()));
+        if (take == slices) {
+            return Count.all(searcher.search(query, gather));
+        }
+        // the first slice is counted already: the others of the sample join it
+        FacetsCollector matches = take == 1 ? first : gather.reduce(List.of(first, searcher.search(inSlices(query, 1, take), gather)));
         double rate = (double) take / slices;
-        return take == slices ? counted : new Count(counted.matches(), rate, Math.round(counted.total() / rate));
+        return new Count(matches, rate, Math.round(Count.all(matches).total() / rate));
     }
 
-    private static Query inSlices(Query query, int slices) {
+    /** The query's matches in slices {@code from} to {@code to} - 1. */
+    private static Query inSlices(Query query, int from, int to) {
         return new BooleanQuery.Builder().add(query, Occur.FILTER)
-                .add(IntPoint.newRangeQuery(IndexedDocument.SAMPLE, 0, slices - 1), Occur.FILTER).build();
+                .add(IntPoint.newRangeQuery(IndexedDocument.SAMPLE, from, to - 1), Occur.FILTER).build();
     }
 
     /** The stored text of one indexed document, if the index has it. */

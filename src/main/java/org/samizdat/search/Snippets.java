@@ -33,6 +33,7 @@ final class Snippets {
                 .withMaxLength(SNIPPET_CHARS)
                 .withWeightMatches(false) // each word marked on its own, straight from the offsets the index keeps
                 .withScorer(new PassageRanking())
+                .withBreakIterator(SentenceBreaks::new)
                 .build();
         int[] docs = new int[page.length];
         for (int i = 0; i < page.length; i++) {

@@ -1,0 +1,188 @@
+package org.samizdat.search;
+
+import java.text.BreakIterator;
+import java.text.CharacterIterator;
+import java.text.StringCharacterIterator;
+import java.util.Arrays;
+
+/**
+ * Where a snippet's passages may start and end: at a line break, after a sentence's closing
+ * {@code .}, {@code !} or {@code ?} (not a list number's, as in "1. "), and at a space once a
+ * passage has run {@link #LONGEST} characters without either, so that a passage stays short even
+ * in text without sentences. Every boundary is found in one pass when the text is set; the JDK's
+ * rule-based sentence iterator, which the highlighter uses by default, took more of a search's
+ * time than the search itself.
+ */
+final class SentenceBreaks extends BreakIterator {
+    /** The longest run of text, in characters, before a passage is cut at a space. */
+    static final int LONGEST = 300;
+    private String text = "";
+    private int[] bounds = {0};
+    private int count = 1;
+    private int at;
+
+    @Override
+    public void setText(String newText) {
+        text = newText;
+        int n = text.length();
+        int[] b = new int[16];
+        int k = 0;
+        b[k++] = 0;
+        int last = 0;
+        for (int p = 1; p < n; p++) {
+            char prev = text.charAt(p - 1);
+            char c = text.charAt(p);
+            if (!Character.isWhitespace(prev) || Character.isWhitespace(c)) {
+                continue; // a passage starts only where a word starts after white space
+            }
+            if (lineEndsBefore(p) || sentenceEndsBefore(p) || p - last >= LONGEST) {
+                if (k == b.length) {
+                    b = Arrays.copyOf(b, k * 2);
+                }
+                b[k++] = p;
+                last = p;
+            }
+        }
+        if (n > 0) {
+            if (k == b.length) {
+                b = Arrays.copyOf(b, k + 1);
+            }
+            b[k++] = n;
+        }
+        bounds = b;
+        count = k;
+        at = 0;
+    }
+
+    /** Whether the white space just before {@code p} holds a line break. */
+    private boolean lineEndsBefore(int p) {
+        int i = p - 1;
+        while (i >= 0 && Character.isWhitespace(text.charAt(i))) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u2029' || c == '\u2028') {
+                return true;
+            }
+            i--;
+        }
+        return false;
+    }
+
+    /** Whether the white space just before {@code p} follows a sentence's end (not a number's full stop). */
+    private boolean sentenceEndsBefore(int p) {
+        int i = p - 1;
+        while (i >= 0 && Character.isWhitespace(text.charAt(i))) {
+            i--;
+        }
+        if (i < 0) {
+            return false;
+        }
+        char end = text.charAt(i);
+        if (end != '.' && end != '!' && end != '?') {
+            return false;
+        }
+        return i == 0 || !Character.isDigit(text.charAt(i - 1));
+    }
+
+    @Override
+    public void setText(CharacterIterator newText) {
+        StringBuilder sb = new StringBuilder(newText.getEndIndex() - newText.getBeginIndex());
+        for (char c = newText.first(); c != CharacterIterator.DONE; c = newText.next()) {
+            sb.append(c);
+        }
+        setText(sb.toString());
+    }
+
+    @Override
+    public CharacterIterator getText() {
+        return new StringCharacterIterator(text);
+    }
+
+    @Override
+    public int first() {
+        at = 0;
+        return bounds[0];
+    }
+
+    @Override
+    public int last() {
+        at = count - 1;
+        return bounds[at];
+    }
+
+    @Override
+    public int next(int n) {
+        int to = at + n;
+        if (to < 0 || to >= count) {
+            at = to < 0 ? 0 : count - 1;
+            return DONE;
+        }
+        at = to;
+        return bounds[at];
+    }
+
+    @Override
+    public int next() {
+        return next(1);
+    }
+
+    @Override
+    public int previous() {
+        return next(-1);
+    }
+
+    @Override
+    public int current() {
+        return bounds[at];
+    }
+
+    /** The first boundary after {@code offset}, or {@link #DONE} if {@code offset} is the last. */
+    @Override
+    public int following(int offset) {
+        check(offset);
+        int i = Arrays.binarySearch(bounds, 0, count, offset);
+        i = i >= 0 ? i + 1 : -i - 1;
+        if (i >= count) {
+            at = count - 1;
+            return DONE;
+        }
+        at = i;
+        return bounds[at];
+    }
+
+    /** The last boundary before {@code offset}, or {@link #DONE} if {@code offset} is the first. */
+    @Override
+    public int preceding(int offset) {
+        check(offset);
+        int i = Arrays.binarySearch(bounds, 0, count, offset);
+        i = (i >= 0 ? i : -i - 1) - 1;
+        if (i < 0) {
+            at = 0;
+            return DONE;
+        }
+        at = i;
+        return bounds[at];
+    }
+
+    @Override
+    public boolean isBoundary(int offset) {
+        check(offset);
+        int i = Arrays.binarySearch(bounds, 0, count, offset);
+        if (i >= 0) {
+            at = i;
+            return true;
+        }
+        following(offset);
+        return false;
+    }
+
+    private void check(int offset) {
+        if (offset < 0 || offset > text.length()) {
+            throw new IllegalArgumentException("offset " + offset + " is outside the text (0 to " + text.length() + ")");
+        }
+    }
+
+    @Override
+    public SentenceBreaks clone() {
+        return (SentenceBreaks) super.clone();
+    }
+}
