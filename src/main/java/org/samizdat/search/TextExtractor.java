@@ -121,8 +121,25 @@ public final class TextExtractor {
 
     private static Extracted cut(String title, String text) {
         String t = text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) : text;
-        // NUL and other C0 controls but tab and newlines carry nothing a reader can see
-        t = t.replaceAll("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]", " ");
-        return new Extracted(title.strip(), t);
+        return new Extracted(title.strip(), visible(t));
+    }
+
+    /**
+     * The text with NUL and the other C0 controls but tab and line ends made spaces: they carry
+     * nothing a reader can see. A loop, not a regular expression: this runs over every document
+     * of every index build, and the expression took a tenth of the build's time.
+     */
+    static String visible(String t) {
+        char[] chars = null;
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+                if (chars == null) {
+                    chars = t.toCharArray();
+                }
+                chars[i] = ' ';
+            }
+        }
+        return chars == null ? t : new String(chars);
     }
 }
