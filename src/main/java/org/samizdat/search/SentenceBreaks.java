@@ -29,19 +29,35 @@ final class SentenceBreaks extends BreakIterator {
         int k = 0;
         b[k++] = 0;
         int last = 0;
-        for (int p = 1; p < n; p++) {
-            char prev = text.charAt(p - 1);
+        // one pass: in a run of white space, whether it holds a line end, and whether the text
+        // before it closed a sentence (a full stop after a digit is a list number's, as in "1. ")
+        boolean inSpace = false;
+        boolean lineEnd = false;
+        boolean sentenceEnd = false;
+        char before = ' ';
+        char prev = ' ';
+        for (int p = 0; p < n; p++) {
             char c = text.charAt(p);
-            if (!Character.isWhitespace(prev) || Character.isWhitespace(c)) {
-                continue; // a passage starts only where a word starts after white space
-            }
-            if (lineEndsBefore(p) || sentenceEndsBefore(p) || p - last >= LONGEST) {
-                if (k == b.length) {
-                    b = Arrays.copyOf(b, k * 2);
+            if (isSpace(c)) {
+                if (!inSpace) {
+                    inSpace = true;
+                    lineEnd = false;
+                    sentenceEnd = p > 0 && (prev == '.' || prev == '!' || prev == '?') && !Character.isDigit(before);
                 }
-                b[k++] = p;
-                last = p;
+                lineEnd |= c == '\n' || c == '\r' || c == '\u2028' || c == '\u2029';
+            } else {
+                // a passage starts only where a word starts after white space
+                if (inSpace && p > 0 && (lineEnd || sentenceEnd || p - last >= LONGEST)) {
+                    if (k == b.length) {
+                        b = Arrays.copyOf(b, k * 2);
+                    }
+                    b[k++] = p;
+                    last = p;
+                }
+                inSpace = false;
             }
+            before = prev;
+            prev = c;
         }
         if (n > 0) {
             if (k == b.length) {
@@ -54,33 +70,8 @@ final class SentenceBreaks extends BreakIterator {
         at = 0;
     }
 
-    /** Whether the white space just before {@code p} holds a line break. */
-    private boolean lineEndsBefore(int p) {
-        int i = p - 1;
-        while (i >= 0 && Character.isWhitespace(text.charAt(i))) {
-            char c = text.charAt(i);
-            if (c == '\n' || c == '\r' || c == '\u2029' || c == '\u2028') {
-                return true;
-            }
-            i--;
-        }
-        return false;
-    }
-
-    /** Whether the white space just before {@code p} follows a sentence's end (not a number's full stop). */
-    private boolean sentenceEndsBefore(int p) {
-        int i = p - 1;
-        while (i >= 0 && Character.isWhitespace(text.charAt(i))) {
-            i--;
-        }
-        if (i < 0) {
-            return false;
-        }
-        char end = text.charAt(i);
-        if (end != '.' && end != '!' && end != '?') {
-            return false;
-        }
-        return i == 0 || !Character.isDigit(text.charAt(i - 1));
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\n' || c == '\t' || c == '\r' || (c > ' ' && Character.isWhitespace(c));
     }
 
     @Override
