@@ -101,6 +101,18 @@ public final class Indexer implements AutoCloseable {
         }
     }
 
+    /** Warms the index just updated (or opened), so readers' first searches find compiled code ({@link SearchWarmer}). */
+    private void warm() {
+        try {
+            SearchIndex.Warming w = index.warm();
+            if (w.searches() > 0) {
+                log.accept(String.format("search index: warmed by %d searches in %.1f s", w.searches(), w.millis() / 1000.0));
+            }
+        } catch (IOException | RuntimeException e) {
+            log.accept("search index: warming failed (searches are unaffected): " + e.getMessage());
+        }
+    }
+
     /** Updates the index if the served version changed since the last successful update. */
     public void check() {
         if (!running.compareAndSet(false, true)) {
@@ -149,6 +161,7 @@ public final class Indexer implements AutoCloseable {
         }
         if (updated) {
             org.samizdat.work.Heap.giveBack(); // here, where the catalog the update read is out of scope
+            warm();
         }
     }
 }

@@ -464,6 +464,43 @@ public final class SearchIndex implements AutoCloseable {
                 .add(IntPoint.newRangeQuery(IndexedDocument.SAMPLE, from, to - 1), Occur.FILTER).build();
     }
 
+    /** What one warm-up did: searches run, and how long they took. */
+    public record Warming(int searches, long millis) {
+    }
+
+    /**
+     * Runs {@link SearchWarmer}'s searches, if the index holds at least {@link
+     * SearchWarmer#FROM_DOCUMENTS} documents, stopping early after {@link SearchWarmer#MAX_MILLIS}
+     * or when the thread is interrupted.
+     */
+    public Warming warm() throws IOException {
+        return warm(SearchWarmer.FROM_DOCUMENTS, SearchWarmer.SEARCHES);
+    }
+
+    Warming warm(int fromDocuments, int searches) throws IOException {
+        long start = System.nanoTime();
+        List<SearchQuery> queries;
+        IndexSearcher s = searchers.acquire();
+        try {
+            if (s.getIndexReader().numDocs() < fromDocuments) {
+                return new Warming(0, 0);
+            }
+            queries = SearchWarmer.queries(s.getIndexReader(), searches);
+        } finally {
+            searchers.release(s);
+        }
+        long deadline = start + SearchWarmer.MAX_MILLIS * 1_000_000;
+        int ran = 0;
+        for (SearchQuery q : queries) {
+            if (System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
+                break;
+            }
+            search(q);
+            ran++;
+        }
+        return new Warming(ran, (System.nanoTime() - start) / 1_000_000);
+    }
+
     /** The stored text of one indexed document, if the index has it. */
     public Optional<String> text(String path) throws IOException {
         IndexSearcher s = searchers.acquire();

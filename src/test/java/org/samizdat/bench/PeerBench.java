@@ -418,6 +418,7 @@ public final class PeerBench {
                 throw new IllegalStateException("the mirror's search index failed:\n" + Child.tail(log));
             }
             double build = Double.parseDouble(m.group(2));
+            awaitWarming(mirror, "");
             report.put("mirror_rss_after_index_build_bytes", mirror.highWaterMark());
             search(port, build, SearchBench.QUERIES, "", "search");
             for (String shape : SHAPES) {
@@ -585,9 +586,24 @@ public final class PeerBench {
             if (!m.find()) {
                 throw new IllegalStateException("the Zipf archive's search index failed:\n" + Child.tail(log));
             }
+            awaitWarming(node, "zipf_");
             search(port, Double.parseDouble(m.group(2)), SearchBench.ZIPF_QUERIES, ", Zipf corpus", "zipf_search");
         }
     }
+
+    /** Waits for the node's own warm-up searches after its index build ({@code SearchWarmer}), which a reader would find done. */
+    private void awaitWarming(Child node, String prefix) throws Exception {
+        if (mode.docs() >= org.samizdat.search.SearchWarmer.FROM_DOCUMENTS) {
+            String log = node.awaitLog("search index: warm", 120);
+            Matcher w = WARMED.matcher(log);
+            if (w.find()) {
+                report.put(prefix + "warming_searches", Long.parseLong(w.group(1)));
+                report.put(prefix + "warming_seconds", Double.parseDouble(w.group(2)));
+            }
+        }
+    }
+
+    private static final Pattern WARMED = Pattern.compile("search index: warmed by (\\d+) searches in ([\\d.]+) s");
 
     private void search(int port, double build, List<String[]> queries, String label, String key) throws Exception {
         List<Double> latencies = new ArrayList<>();

@@ -93,6 +93,42 @@ class SearchIndexTest {
     }
 
     @Test
+    void aHitShowsEveryFieldItsDocumentWasSignedWith() throws Exception {
+        SearchResults.Hit h = search("09bern777").hits().getFirst();
+        Catalog.Entry e = catalog().find(h.path()).orElseThrow();
+        assertTrue(h.path().endsWith("special/lake.txt"), h.path());
+        assertEquals(new SearchResults.Hit(e.path(), e.meta().title().isEmpty() ? "lake.txt" : e.meta().title(), e.meta().date(),
+                e.release(), "09BERN777", e.meta().contentType(), e.file().length(), h.snippetHtml()), h);
+        assertEquals("2009-07-14", h.date());
+        assertTrue(h.snippetHtml().contains("<mark>09BERN777</mark>"), h.snippetHtml());
+    }
+
+    @Test
+    void warmingSearchesTheIndexsOwnWordsInEveryShapeAndChangesNoAnswer() throws Exception {
+        SearchResults before = search("minister");
+        List<SearchQuery> queries;
+        try (Directory d = FSDirectory.open(indexDir); DirectoryReader r = DirectoryReader.open(d)) {
+            queries = SearchWarmer.queries(r, 16);
+        }
+        assertEquals(16, queries.size());
+        assertTrue(queries.stream().anyMatch(q -> q.must().stream().flatMap(List::stream).anyMatch(SearchQuery.Term::phrase)), "a phrase");
+        assertTrue(queries.stream().anyMatch(q -> q.must().stream().flatMap(List::stream).anyMatch(SearchQuery.Term::prefix)), "a prefix");
+        assertTrue(queries.stream().anyMatch(q -> !q.not().isEmpty()), "an excluded word");
+        assertTrue(queries.stream().anyMatch(q -> q.sort() == SearchQuery.Sort.NEWEST), "date order");
+        List<SearchQuery> words = queries.stream().filter(q -> q.text().matches("[a-z]+")).toList();
+        assertTrue(words.size() >= 2, "frequent and rare words alone");
+        for (SearchQuery q : words) {
+            assertTrue(index.search(q).total() > 0, q.text() + " is a word of the index");
+        }
+        assertEquals(new SearchIndex.Warming(0, 0), index.warm(), "too small an index to need warming");
+        assertEquals(40, index.warm(0, 40).searches());
+        SearchResults after = search("minister");
+        assertEquals(before.hits(), after.hits());
+        assertEquals(before.total(), after.total());
+        assertEquals(before.facets(), after.facets());
+    }
+
+    @Test
     void facetsCountTheMatchesAndTwoFiltersNarrowToDocumentsWithBoth() throws Exception {
         SearchResults all = search("");
         assertEquals(2 * DOCS + 4, all.total());
