@@ -70,8 +70,9 @@ final class SentenceBreaks extends BreakIterator {
         at = 0;
     }
 
+    /** White space: ASCII's (and the controls, which extraction has made spaces), and Unicode's beyond it. */
     private static boolean isSpace(char c) {
-        return c == ' ' || c == '\n' || c == '\t' || c == '\r' || (c > ' ' && Character.isWhitespace(c));
+        return c <= ' ' || (c >= 0x80 && Character.isWhitespace(c));
     }
 
     @Override
