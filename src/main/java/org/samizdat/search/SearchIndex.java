@@ -485,7 +485,13 @@ public final class SearchIndex implements AutoCloseable {
             if (s.getIndexReader().numDocs() < fromDocuments) {
                 return new Warming(0, 0);
             }
-            queries = SearchWarmer.queries(s.getIndexReader(), searches);
+            List<Map<String, List<String>>> filters = new ArrayList<>();
+            for (String dim : List.of("tag", "year", "origin", "classification")) {
+                for (SearchResults.FacetValue v : facets.values(s.getIndexReader(), dim, 3)) {
+                    filters.add(Map.of(dim, List.of(v.value())));
+                }
+            }
+            queries = SearchWarmer.queries(s.getIndexReader(), filters, searches);
         } finally {
             searchers.release(s);
         }

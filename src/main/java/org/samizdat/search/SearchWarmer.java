@@ -30,8 +30,11 @@ public final class SearchWarmer {
     private SearchWarmer() {
     }
 
-    /** The warm-up searches' texts and filters, from the index's own words; empty if it has none. */
-    static List<SearchQuery> queries(IndexReader reader, int count) throws IOException {
+    /**
+     * The warm-up searches, from the index's own words, some narrowed by one of {@code filters}
+     * (a facet's dimension and value each); none if the index has no words.
+     */
+    static List<SearchQuery> queries(IndexReader reader, List<Map<String, List<String>>> filters, int count) throws IOException {
         List<String> frequent = new ArrayList<>();
         List<String> rare = new ArrayList<>();
         LeafReader largest = null;
@@ -67,9 +70,11 @@ public final class SearchWarmer {
             String g = frequent.get((i * 7 + 3) % frequent.size());
             String r = rare.get(i % rare.size());
             String[] shapes = {f, f + " " + g, "\"" + r + " " + f + "\"", f.substring(0, 3) + "*", f + " -" + r, r,
-                    f + " " + r, "\"" + f + " " + g + "\" " + r};
+                    f + " OR " + g, "\"" + f + " " + g + "\" " + r, "title:" + f, f + " " + r};
+            // every third search narrowed by a value of a facet, as a reader's click on it does
+            Map<String, List<String>> filter = i % 3 != 2 || filters.isEmpty() ? Map.of() : filters.get(i % filters.size());
             try {
-                out.add(SearchQuery.parse(shapes[i % shapes.length], Map.of(), i % 5 == 4 ? "newest" : "", ""));
+                out.add(SearchQuery.parse(shapes[i % shapes.length], filter, i % 5 == 4 ? "newest" : "", ""));
             } catch (SearchQuery.Rejected impossible) {
                 throw new IllegalStateException(impossible); // words of the index itself, well within the limits
             }

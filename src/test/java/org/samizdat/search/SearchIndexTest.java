@@ -108,14 +108,17 @@ class SearchIndexTest {
         SearchResults before = search("minister");
         List<SearchQuery> queries;
         try (Directory d = FSDirectory.open(indexDir); DirectoryReader r = DirectoryReader.open(d)) {
-            queries = SearchWarmer.queries(r, 16);
+            queries = SearchWarmer.queries(r, List.of(Map.of("tag", List.of("PREL"))), 16);
         }
         assertEquals(16, queries.size());
+        assertTrue(queries.stream().anyMatch(q -> q.filters().equals(Map.of("tag", List.of("PREL")))), "a filter");
+        assertTrue(queries.stream().anyMatch(q -> q.must().stream().flatMap(List::stream).anyMatch(SearchQuery.Term::titleOnly)), "a title");
+        assertTrue(queries.stream().anyMatch(q -> q.must().stream().anyMatch(any -> any.size() > 1)), "either of two words");
         assertTrue(queries.stream().anyMatch(q -> q.must().stream().flatMap(List::stream).anyMatch(SearchQuery.Term::phrase)), "a phrase");
         assertTrue(queries.stream().anyMatch(q -> q.must().stream().flatMap(List::stream).anyMatch(SearchQuery.Term::prefix)), "a prefix");
         assertTrue(queries.stream().anyMatch(q -> !q.not().isEmpty()), "an excluded word");
         assertTrue(queries.stream().anyMatch(q -> q.sort() == SearchQuery.Sort.NEWEST), "date order");
-        List<SearchQuery> words = queries.stream().filter(q -> q.text().matches("[a-z]+")).toList();
+        List<SearchQuery> words = queries.stream().filter(q -> q.text().matches("[a-z]+") && q.filters().isEmpty()).toList();
         assertTrue(words.size() >= 2, "frequent and rare words alone");
         for (SearchQuery q : words) {
             assertTrue(index.search(q).total() > 0, q.text() + " is a word of the index");
