@@ -82,6 +82,15 @@ public final class SearchIndex implements AutoCloseable {
     private final Consumer<String> log;
     private final Counting counting;
     private volatile String state = "ready";
+    /** Cores a search may use at once; with one, searches run on the caller's thread alone. */
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+    /** The threads a search's parts run on (the caller's thread takes one part itself), or null on one core. */
+    private final java.util.concurrent.ExecutorService cores = CORES < 2 ? null
+            : java.util.concurrent.Executors.newFixedThreadPool(CORES, r -> {
+                Thread t = new Thread(r, "samizdat-search");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile long indexedVersion;
 
     /** What one update did. */
@@ -323,8 +332,9 @@ public final class SearchIndex implements AutoCloseable {
         try {
             IndexReader reader = shared.getIndexReader();
             // a searcher per query, so its deadline is its own
+            QueryTimeoutImpl deadline = new QueryTimeoutImpl(TIMEOUT_MILLIS);
             IndexSearcher searcher = new IndexSearcher(reader);
-            searcher.setTimeout(new QueryTimeoutImpl(TIMEOUT_MILLIS));
+            searcher.setTimeout(deadline);
             List<String> notes = new ArrayList<>(q.notes());
             Query text = queries.text(q, notes);
             BooleanQuery.Builder b = new BooleanQuery.Builder();
@@ -352,11 +362,17 @@ public final class SearchIndex implements AutoCloseable {
             };
             TopDocs top;
             Count count;
-            if (positional(query) && (q.must().size() > 1 || !q.filters().isEmpty())) {
+            boolean positional = positional(query);
+            // checking word positions is a search's one cost that grows with the whole index: the
+            // page's pass of such a query runs on every core; any other is quicker on one thread
+            // than handed between threads
+            IndexSearcher wide = positional && cores != null ? new CoreSearcher(reader, cores, CORES) : searcher;
+            wide.setTimeout(deadline);
+            if (positional && (q.must().size() > 1 || !q.filters().isEmpty())) {
                 // a phrase is checked word position by word position in every candidate, which
                 // Lucene cannot skip once it is joined to other words or filters: one pass then
                 // finds the page and counts every match exactly, rather than checking them twice
-                Object[] both = searcher.search(query, new MultiCollectorManager(sort == Sort.RELEVANCE
+                Object[] both = wide.search(query, new MultiCollectorManager(sort == Sort.RELEVANCE
                         ? new TopScoreDocCollectorManager(want, Integer.MAX_VALUE)
                         : new TopFieldCollectorManager(sort, want, Integer.MAX_VALUE), new FacetsCollectorManager()));
                 top = (TopDocs) both[0];
@@ -367,10 +383,10 @@ public final class SearchIndex implements AutoCloseable {
                 CollectorManager<?, ? extends TopDocs> page = sort == Sort.RELEVANCE
                         ? new TopScoreDocCollectorManager(want, TOP_THRESHOLD)
                         : new TopFieldCollectorManager(sort, want, TOP_THRESHOLD);
-                top = searcher.search(query, page);
+                top = wide.search(query, page);
                 count = count(searcher, query);
             }
-            boolean timedOut = searcher.timedOut();
+            boolean timedOut = searcher.timedOut() || wide.timedOut();
             ScoreDoc[] page = java.util.Arrays.copyOfRange(top.scoreDocs,
                     Math.min(top.scoreDocs.length, want - SearchQuery.PAGE_SIZE), top.scoreDocs.length);
             String[] snippets = Snippets.of(searcher, analyzer, text, page);
@@ -533,6 +549,9 @@ public final class SearchIndex implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (cores != null) {
+            cores.shutdownNow();
+        }
         try {
             searchers.close();
             writer.rollback(); // anything uncommitted is redone by the next update
