@@ -31,6 +31,7 @@ public final class Indexer implements AutoCloseable {
     private volatile long retryAt;
     private volatile String lastError;
     private volatile SearchIndex.Update last;
+    private volatile boolean warmed;
 
     public Indexer(SearchIndex index, Path publicDir, Consumer<String> log) {
         this(index, publicDir, log, Progress.NONE);
@@ -101,11 +102,18 @@ public final class Indexer implements AutoCloseable {
         }
     }
 
-    /** Warms the index just updated (or opened), so readers' first searches find compiled code ({@link SearchWarmer}). */
+    /**
+     * Warms the index just updated (or opened), so readers' first searches find compiled code
+     * ({@link SearchWarmer}): once in a process's life, as compiled code outlives index updates.
+     */
     private void warm() {
+        if (warmed) {
+            return;
+        }
         try {
             SearchIndex.Warming w = index.warm();
             if (w.searches() > 0) {
+                warmed = true;
                 log.accept(String.format("search index: warmed by %d searches in %.1f s", w.searches(), w.millis() / 1000.0));
             }
         } catch (IOException | RuntimeException e) {
