@@ -503,7 +503,7 @@ public final class SearchIndex implements AutoCloseable {
             }
             List<Map<String, List<String>>> filters = new ArrayList<>();
             for (String dim : List.of("tag", "year", "origin", "classification")) {
-                for (SearchResults.FacetValue v : facets.values(s.getIndexReader(), dim, 3)) {
+                for (SearchResults.FacetValue v : facets.values(s.getIndexReader(), dim, 1)) {
                     filters.add(Map.of(dim, List.of(v.value())));
                 }
             }

@@ -24,6 +24,12 @@ public final class SearchWarmer {
     static final int SEARCHES = 600;
     /** Below this many documents every search is fast anyway, and warming would only cost. */
     public static final int FROM_DOCUMENTS = 20_000;
+    /**
+     * Frequent and rare words each, used over and over: the compiler needs the same code run many
+     * times, not many words, and every other word's postings and hits would be index pages the
+     * node maps for nothing (forty of each added 120 MB of mapped index to a restarted node).
+     */
+    static final int WORDS = 4;
     /** A warm-up stops after this long whatever it has done, so a slow machine is not held for long. */
     static final long MAX_MILLIS = 20_000;
 
@@ -49,15 +55,15 @@ public final class SearchWarmer {
         }
         int docs = largest.maxDoc();
         TermsEnum te = terms.iterator();
-        for (BytesRef t = te.next(); t != null && (frequent.size() < 40 || rare.size() < 40); t = te.next()) {
+        for (BytesRef t = te.next(); t != null && (frequent.size() < WORDS || rare.size() < WORDS); t = te.next()) {
             String w = t.utf8ToString();
             if (w.length() < 3 || !w.chars().allMatch(c -> c >= 'a' && c <= 'z')) {
                 continue;
             }
             int df = te.docFreq();
-            if (df >= Math.max(3, docs / 50) && frequent.size() < 40) {
+            if (df >= Math.max(3, docs / 50) && frequent.size() < WORDS) {
                 frequent.add(w);
-            } else if (df <= Math.max(2, docs / 500) && rare.size() < 40) {
+            } else if (df <= Math.max(2, docs / 500) && rare.size() < WORDS) {
                 rare.add(w);
             }
         }
