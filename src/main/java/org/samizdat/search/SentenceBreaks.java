@@ -130,41 +130,39 @@ final class SentenceBreaks extends BreakIterator {
     /** The first boundary after {@code offset}, or {@link #DONE} if {@code offset} is the last. */
     @Override
     public int following(int offset) {
-        check(offset);
-        int i = Arrays.binarySearch(bounds, 0, count, offset);
-        i = i >= 0 ? i + 1 : -i - 1;
-        if (i >= count) {
-            at = count - 1;
-            return DONE;
-        }
-        at = i;
-        return bounds[at];
+        int i = atOrAfter(offset);
+        return moveTo(i < count && bounds[i] == offset ? i + 1 : i);
     }
 
     /** The last boundary before {@code offset}, or {@link #DONE} if {@code offset} is the first. */
     @Override
     public int preceding(int offset) {
-        check(offset);
-        int i = Arrays.binarySearch(bounds, 0, count, offset);
-        i = (i >= 0 ? i : -i - 1) - 1;
-        if (i < 0) {
-            at = 0;
-            return DONE;
-        }
-        at = i;
-        return bounds[at];
+        return moveTo(atOrAfter(offset) - 1);
     }
 
     @Override
     public boolean isBoundary(int offset) {
+        int i = atOrAfter(offset);
+        boolean boundary = i < count && bounds[i] == offset;
+        moveTo(i); // the boundary itself, or the first after it, as the contract says
+        return boundary;
+    }
+
+    /** The index of the first boundary at or after {@code offset} ({@code count} if none). */
+    private int atOrAfter(int offset) {
         check(offset);
         int i = Arrays.binarySearch(bounds, 0, count, offset);
-        if (i >= 0) {
-            at = i;
-            return true;
+        return i >= 0 ? i : -i - 1;
+    }
+
+    /** Makes boundary {@code i} current and returns it, or stays at the nearest end and returns {@link #DONE}. */
+    private int moveTo(int i) {
+        if (i < 0 || i >= count) {
+            at = i < 0 ? 0 : count - 1;
+            return DONE;
         }
-        following(offset);
-        return false;
+        at = i;
+        return bounds[at];
     }
 
     private void check(int offset) {

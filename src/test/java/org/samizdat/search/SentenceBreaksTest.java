@@ -58,6 +58,7 @@ class SentenceBreaksTest {
         assertTrue(b.isBoundary(21));
         assertEquals(21, b.current());
         assertTrue(!b.isBoundary(3));
+        assertEquals(9, b.current(), "a position that is no boundary moves to the next one");
         assertEquals(text.length(), b.getText().getEndIndex());
     }
 
