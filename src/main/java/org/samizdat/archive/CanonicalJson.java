@@ -32,25 +32,35 @@ public final class CanonicalJson {
             case BigInteger b -> sb.append(b);
             case Map<?, ?> map -> {
                 // Canonical JSON: keys in sorted order. String.compareTo is UTF-16 order, as in tuf-js;
-                // keys we write are ASCII, where every ordering agrees.
-                List<String> keys = new ArrayList<>(map.size());
-                for (Object k : map.keySet()) {
-                    if (!(k instanceof String key)) {
-                        throw new JsonException("object key is not a string: " + k);
-                    }
-                    keys.add(key);
-                }
-                keys.sort(null);
+                // keys we write are ASCII, where every ordering agrees. A map sorted by that order
+                // already (a TreeMap of strings, as targets are kept) is written as it iterates.
                 sb.append('{');
                 boolean first = true;
-                for (String k : keys) {
-                    if (!first) {
-                        sb.append(',');
+                if (map instanceof java.util.SortedMap<?, ?> sorted && sorted.comparator() == null) {
+                    for (Map.Entry<?, ?> e : map.entrySet()) {
+                        if (!first) {
+                            sb.append(',');
+                        }
+                        first = false;
+                        appendString(sb, key(e.getKey()), escapeControls);
+                        sb.append(':');
+                        append(sb, e.getValue(), escapeControls);
                     }
-                    first = false;
-                    appendString(sb, k, escapeControls);
-                    sb.append(':');
-                    append(sb, map.get(k), escapeControls);
+                } else {
+                    List<Map.Entry<?, ?>> entries = new ArrayList<>(map.entrySet());
+                    for (Map.Entry<?, ?> e : entries) {
+                        key(e.getKey());
+                    }
+                    entries.sort((a, b) -> ((String) a.getKey()).compareTo((String) b.getKey()));
+                    for (Map.Entry<?, ?> e : entries) {
+                        if (!first) {
+                            sb.append(',');
+                        }
+                        first = false;
+                        appendString(sb, (String) e.getKey(), escapeControls);
+                        sb.append(':');
+                        append(sb, e.getValue(), escapeControls);
+                    }
                 }
                 sb.append('}');
             }
@@ -70,9 +80,21 @@ public final class CanonicalJson {
         }
     }
 
+    private static String key(Object k) {
+        if (!(k instanceof String key)) {
+            throw new JsonException("object key is not a string: " + k);
+        }
+        return key;
+    }
+
     private static void appendString(StringBuilder sb, String s, boolean escapeControls) {
         sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        int plain = 0;
+        while (plain < s.length() && !needsEscape(s.charAt(plain), escapeControls)) {
+            plain++;
+        }
+        sb.append(s, 0, plain); // most strings have nothing to escape: one copy
+        for (int i = plain; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '"' || c == '\\') {
                 sb.append('\\').append(c);
@@ -83,5 +105,9 @@ public final class CanonicalJson {
             }
         }
         sb.append('"');
+    }
+
+    private static boolean needsEscape(char c, boolean escapeControls) {
+        return c == '"' || c == '\\' || escapeControls && c < 0x20;
     }
 }

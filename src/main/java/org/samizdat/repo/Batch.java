@@ -52,7 +52,7 @@ final class Batch {
             }
             return new Batch((String) m.get("id"), (String) m.get("title"), batch);
         }
-        if (staging.pending().isEmpty()) {
+        if (!staging.hasPending()) {
             return null;
         }
         String id = nextId(releases);

@@ -3,15 +3,16 @@ package org.samizdat.repo;
 import org.samizdat.work.Progress;
 import org.samizdat.work.Parallel;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.samizdat.archive.ContentType;
 import org.samizdat.archive.DocumentMeta;
 import org.samizdat.archive.TargetPath;
@@ -56,17 +57,26 @@ public final class Intake {
                     : Files.isDirectory(input) ? nameOf(input) : "";
             List<Path> files = new ArrayList<>();
             if (Files.isDirectory(input)) {
-                try (Stream<Path> walk = Files.walk(input)) {
-                    walk.filter(p -> !p.equals(input)).forEach(p -> {
+                // the walk's own attributes say what each entry is: no second stat per file
+                Files.walkFileTree(input, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) throws IOException {
+                        boolean regular = attrs.isRegularFile() || attrs.isSymbolicLink() && Files.isRegularFile(p);
                         if (isHidden(input, p)) {
-                            if (Files.isRegularFile(p) && p.getFileName().toString().startsWith(".")) {
+                            if (regular && p.getFileName().toString().startsWith(".")) {
                                 hidden[0]++;
                             }
-                        } else if (Files.isRegularFile(p)) {
+                        } else if (regular) {
                             files.add(p);
                         }
-                    });
-                }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                        throw e;
+                    }
+                });
             } else {
                 files.add(input);
             }
@@ -109,24 +119,31 @@ public final class Intake {
                 }
             }
         }
-        // each document's metadata (its header lines or its sidecar), read on several threads:
-        // reading a file's head costs more in waiting on the file system than in CPU
+        // the sidecars, read on several threads: reading a small file costs more in waiting on the
+        // file system than in CPU. A plain text's header lines are read by Staging as it copies the
+        // text in, from the same single read.
         Map<Path, Path> sidecarOf = new HashMap<>(sidecars);
         List<Map.Entry<String, Path>> targets = new ArrayList<>(byTarget.entrySet());
         List<Object> metas = Parallel.map(targets, Staging.THREADS, "reading metadata", Progress.NONE, e -> {
             Path f = e.getValue();
+            Path sidecar = sidecarOf.get(f);
+            String contentType = ContentType.forName(f.getFileName().toString());
+            if (sidecar == null) {
+                return DocumentMeta.empty(contentType);
+            }
             try {
-                return metaFor(f, sidecarOf.get(f), ContentType.forName(f.getFileName().toString()));
+                return DocumentMeta.fromSidecar(Files.readAllBytes(sidecar), contentType);
             } catch (IllegalArgumentException ex) {
-                return f + ": bad metadata: " + ex.getMessage();
+                return f + ": bad metadata: " + sidecar.getFileName() + ": " + ex.getMessage();
             }
         });
         List<Staging.Item> items = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
             Path f = targets.get(i).getValue();
+            boolean headers = !sidecars.containsKey(f) && ContentType.isPlainText(ContentType.forName(f.getFileName().toString()));
             sidecars.remove(f);
             if (metas.get(i) instanceof DocumentMeta meta) {
-                items.add(new Staging.Item(f, new StagedDocument.Draft(new TargetPath(targets.get(i).getKey()), meta)));
+                items.add(new Staging.Item(f, new StagedDocument.Draft(new TargetPath(targets.get(i).getKey()), meta, headers)));
             } else {
                 problems.add((String) metas.get(i));
             }
@@ -137,24 +154,6 @@ public final class Intake {
             }
         }
         return new Result(items, problems, renamed, hidden[0]);
-    }
-
-    private static DocumentMeta metaFor(Path file, Path sidecar, String contentType) throws IOException {
-        if (sidecar != null) {
-            try {
-                return DocumentMeta.fromSidecar(Files.readAllBytes(sidecar), contentType);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(sidecar.getFileName() + ": " + e.getMessage());
-            }
-        }
-        if (ContentType.isPlainText(contentType)) {
-            byte[] head;
-            try (InputStream in = Files.newInputStream(file)) {
-                head = in.readNBytes(HEADER_BYTES);
-            }
-            return DocumentMeta.fromTextHeaders(head, contentType);
-        }
-        return DocumentMeta.empty(contentType);
     }
 
     private static boolean isHidden(Path root, Path p) {

@@ -296,15 +296,17 @@ public final class Publisher {
                 byBin.put(name, new TreeMap<>());
             }
             files.forEach((path, f) -> byBin.get(bins.binFor(path)).put(path, f));
-            long done = 0;
-            for (Map.Entry<String, Map<String, TargetFile>> e : byBin.entrySet()) {
-                // TAP 15: every bin exists and is listed, even when empty
-                MetaFile bin = writeRole(pub, Metadata.sign("1." + e.getKey() + ".json",
-                        new Targets(1, roleExpiry, e.getValue(), Map.of(), List.of(), null).toSigned(), List.of(releasesKey)), 1);
+            // TAP 15: every bin exists and is listed, even when empty. Bins are independent files,
+            // so they are encoded, signed and written on every core.
+            List<Map.Entry<String, Map<String, TargetFile>>> binList = new ArrayList<>(byBin.entrySet());
+            List<MetaFile> signedBins = Parallel.map(binList, 0, "signing bins", progress, e -> writeRole(pub,
+                    Metadata.sign("1." + e.getKey() + ".json", new Targets(1, roleExpiry, e.getValue(), Map.of(), List.of(), null)
+                            .toSigned(), List.of(releasesKey)), 1));
+            for (int i = 0; i < binList.size(); i++) {
+                MetaFile bin = signedBins.get(i);
                 bytes += bin.length();
-                meta.put(e.getKey() + ".json", bin);
+                meta.put(binList.get(i).getKey() + ".json", bin);
                 roleFiles++;
-                progress.update("signing bins", ++done, byBin.size());
             }
             releaseRole = writeRole(pub, Metadata.sign("1." + batch.id() + ".json",
                     new Targets(1, roleExpiry, Map.of(), Map.of(releasesKey.keyid(), releasesKey.key()), List.of(), bins)

@@ -12,6 +12,7 @@ import org.samizdat.archive.Torrent;
 import org.samizdat.archive.TargetPath;
 import org.samizdat.store.FileStore;
 import org.samizdat.tuf.TargetFile;
+import org.samizdat.work.Parallel;
 import org.samizdat.work.Progress;
 
 /**
@@ -90,25 +91,128 @@ public final class ReleaseTorrent {
             List<String> segments = Arrays.asList(p.substring(release.length() + 1).split("/"));
             b.file(segments, targets.get(p).length());
         }
-        byte[] buf = new byte[1 << 16];
-        long done = 0;
-        for (String p : paths) {
-            TargetFile f = targets.get(p);
-            String name = "targets/" + new TargetPath(p).hashedName(f.sha256());
-            long read = 0;
-            try (InputStream in = store.open(name).orElseThrow(() -> new IOException(p + " is missing from "
-                    + store.root() + " (" + name + "); the torrent needs every file of the release"))) {
-                int n;
-                while (read < f.length() && (n = in.read(buf, 0, (int) Math.min(buf.length, f.length() - read))) > 0) {
-                    b.update(buf, 0, n);
-                    read += n;
+        // files are read ahead, a window at a time on several threads, while this thread hashes
+        // the window before: reading 50,000 small files one after another spent most of its time
+        // waiting on opens and reads, not hashing
+        List<List<String>> windows = windows(paths, targets);
+        java.util.concurrent.ExecutorService ahead = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "torrent read-ahead");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            java.util.concurrent.Future<List<byte[]>> next = ahead.submit(() -> readSmall(store, windows.get(0), targets));
+            byte[] buf = new byte[1 << 16];
+            long done = 0;
+            for (int w = 0; w < windows.size(); w++) {
+                List<byte[]> read = await(next);
+                if (w + 1 < windows.size()) {
+                    List<String> following = windows.get(w + 1);
+                    next = ahead.submit(() -> readSmall(store, following, targets));
+                }
+                List<String> window = windows.get(w);
+                for (int i = 0; i < window.size(); i++) {
+                    byte[] bytes = read.get(i);
+                    if (bytes != null) {
+                        b.update(bytes, 0, bytes.length);
+                    } else {
+                        stream(store, window.get(i), targets.get(window.get(i)), b, buf);
+                    }
+                    progress.update("hashing the torrent's pieces", ++done, paths.size());
                 }
             }
-            if (read != f.length()) {
-                throw new IOException(name + " holds " + read + " bytes, not its signed " + f.length());
-            }
-            progress.update("hashing the torrent's pieces", ++done, paths.size());
+        } finally {
+            ahead.shutdownNow();
         }
         return b.build(seeds);
+    }
+
+    /** Files up to this size are read ahead whole; larger ones are streamed when their turn comes. */
+    private static final long READ_AHEAD_FILE = 1 << 20;
+    /** A window of files read ahead holds at most this many bytes (two windows are in memory at once). */
+    private static final long WINDOW_BYTES = 8 << 20;
+    private static final int WINDOW_FILES = 1024;
+
+    private static List<List<String>> windows(List<String> paths, Map<String, TargetFile> targets) {
+        List<List<String>> out = new ArrayList<>();
+        List<String> window = new ArrayList<>();
+        long bytes = 0;
+        for (String p : paths) {
+            long length = targets.get(p).length();
+            long ahead = length <= READ_AHEAD_FILE ? length : 0;
+            if (!window.isEmpty() && (window.size() == WINDOW_FILES || bytes + ahead > WINDOW_BYTES)) {
+                out.add(window);
+                window = new ArrayList<>();
+                bytes = 0;
+            }
+            window.add(p);
+            bytes += ahead;
+        }
+        out.add(window);
+        return out;
+    }
+
+    /** The small files of a window, read whole on several threads; null for each large one. */
+    private static List<byte[]> readSmall(FileStore store, List<String> window, Map<String, TargetFile> targets)
+            throws IOException {
+        return Parallel.map(window, READERS, "reading ahead", Progress.NONE, p -> {
+            TargetFile f = targets.get(p);
+            if (f.length() > READ_AHEAD_FILE) {
+                return null;
+            }
+            String name = storedName(p, f);
+            byte[] bytes;
+            try (InputStream in = open(store, p, name)) {
+                bytes = in.readNBytes((int) f.length());
+            }
+            if (bytes.length != f.length()) {
+                throw new IOException(name + " holds " + bytes.length + " bytes, not its signed " + f.length());
+            }
+            return bytes;
+        });
+    }
+
+    /** Threads reading ahead: more than the cores, as each mostly waits on an open or a read. */
+    private static final int READERS = 4;
+
+    private static void stream(FileStore store, String p, TargetFile f, Torrent.Builder b, byte[] buf) throws IOException {
+        String name = storedName(p, f);
+        long read = 0;
+        try (InputStream in = open(store, p, name)) {
+            int n;
+            while (read < f.length() && (n = in.read(buf, 0, (int) Math.min(buf.length, f.length() - read))) > 0) {
+                b.update(buf, 0, n);
+                read += n;
+            }
+        }
+        if (read != f.length()) {
+            throw new IOException(name + " holds " + read + " bytes, not its signed " + f.length());
+        }
+    }
+
+    private static String storedName(String p, TargetFile f) {
+        return "targets/" + new TargetPath(p).hashedName(f.sha256());
+    }
+
+    private static InputStream open(FileStore store, String p, String name) throws IOException {
+        return store.open(name).orElseThrow(() -> new IOException(p + " is missing from " + store.root() + " (" + name
+                + "); the torrent needs every file of the release"));
+    }
+
+    private static <T> T await(java.util.concurrent.Future<T> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while hashing the torrent's pieces");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(e.getCause());
+        }
     }
 }

@@ -7,8 +7,12 @@ import org.samizdat.archive.TargetPath;
 
 /** A document waiting for the next release: its path in the release, content digest and metadata. */
 public record StagedDocument(TargetPath path, String sha256, long length, DocumentMeta meta) {
-    /** What {@code add} knows before the content is hashed. */
-    public record Draft(TargetPath path, DocumentMeta meta) {
+    /**
+     * What {@code add} knows before the content is read: its path and metadata, or, when
+     * {@code headers} is true, only its content type, the rest to come from the document's own
+     * leading {@code Key: value} lines as it is copied in.
+     */
+    public record Draft(TargetPath path, DocumentMeta meta, boolean headers) {
     }
 
     Map<String, Object> toJson() {

@@ -3,27 +3,27 @@ package org.samizdat.repo;
 import org.samizdat.work.Progress;
 import org.samizdat.work.Parallel;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.samizdat.archive.DocumentMeta;
 import org.samizdat.archive.Hex;
 import org.samizdat.archive.Json;
 import org.samizdat.archive.Sha256;
 
 /**
- * The staging area under {@code private/staging/}: content copied in and hashed once at
- * {@code add} ({@code objects/<sha256>}), and an append-only index ({@code index.jsonl}) that
+ * The staging area under {@code private/staging/}: content copied in, hashed and its header
+ * lines read in one read of each source at {@code add} ({@code objects/<sha256>}), and an append-only index ({@code index.jsonl}) that
  * survives restarts. A publish moves the index aside as {@code batch.jsonl} so that documents
  * added while it runs wait for the next release.
  */
@@ -74,7 +74,7 @@ public final class Staging {
                 });
             }
             // content-addressed: an object already there under this name has these very bytes, so replacing it is harmless
-            Parallel.map(copied, THREADS, "naming", Progress.NONE, c -> {
+            Parallel.map(copied, THREADS, "naming", progress, c -> {
                 Files.move(c.tmp(), object(c.doc().sha256()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 return null;
             });
@@ -97,21 +97,57 @@ public final class Staging {
     private record Copied(Path tmp, StagedDocument doc) {
     }
 
+    /**
+     * Each thread's buffer: a chunk the size of the head that header lines are read from, so the
+     * first chunk of a document is its head.
+     */
+    private static final ThreadLocal<ByteBuffer> CHUNK = ThreadLocal.withInitial(() -> ByteBuffer.allocate(Intake.HEADER_BYTES));
+
+    /**
+     * Copies one document in with a single read of its source: the same chunks are hashed,
+     * written to the copy and, for the first, read for header lines.
+     */
     private Copied copyIn(Item item) throws IOException {
         Path tmp = objects().resolve(".tmp-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
         MessageDigest md = Sha256.newDigest();
-        long length;
-        // one open of the source and one of the copy
-        try (InputStream in = Files.newInputStream(item.source());
-             FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-             OutputStream out = new DigestOutputStream(java.nio.channels.Channels.newOutputStream(ch), md)) {
-            length = in.transferTo(out);
-            out.flush();
+        ByteBuffer buf = CHUNK.get();
+        byte[] head = null;
+        long length = 0;
+        try (FileChannel in = FileChannel.open(item.source(), StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            for (boolean end = false; !end; ) {
+                buf.clear();
+                while (buf.hasRemaining()) {
+                    if (in.read(buf) < 0) {
+                        end = true;
+                        break;
+                    }
+                }
+                buf.flip();
+                int n = buf.remaining();
+                if (head == null) {
+                    head = item.draft().headers() ? Arrays.copyOf(buf.array(), n) : new byte[0];
+                }
+                md.update(buf.array(), 0, n);
+                length += n;
+                while (buf.hasRemaining()) {
+                    out.write(buf);
+                }
+            }
         } catch (IOException e) {
             Files.deleteIfExists(tmp);
             throw new IOException(item.source() + ": cannot stage: " + e.getMessage(), e);
         }
-        return new Copied(tmp, new StagedDocument(item.draft().path(), Hex.encode(md.digest()), length, item.draft().meta()));
+        DocumentMeta meta = item.draft().meta();
+        if (item.draft().headers()) {
+            try {
+                meta = DocumentMeta.fromTextHeaders(head, meta.contentType());
+            } catch (IllegalArgumentException e) {
+                // header lines are cut to the limits metadata allows, so this is not expected; but never stage bad metadata
+                throw new IOException(item.source() + ": bad metadata: " + e.getMessage(), e);
+            }
+        }
+        return new Copied(tmp, new StagedDocument(item.draft().path(), Hex.encode(md.digest()), length, meta));
     }
 
     private void append(List<StagedDocument> docs) throws IOException {
@@ -132,6 +168,31 @@ public final class Staging {
     /** The staged documents waiting for the next publish (later entries for a path replace earlier ones). */
     public List<StagedDocument> pending() throws IOException {
         return read(dir.resolve(INDEX));
+    }
+
+    /**
+     * Whether anything waits for the next publish, from the index's first line alone: every add
+     * appends whole lines, so only a lone line torn by a killed add means nothing is staged.
+     */
+    boolean hasPending() throws IOException {
+        Path file = dir.resolve(INDEX);
+        if (!Files.exists(file)) {
+            return false;
+        }
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    StagedDocument.fromJson(Json.parseObject(line.getBytes(StandardCharsets.UTF_8)));
+                    return true;
+                } catch (RuntimeException e) {
+                    return !read(file).isEmpty(); // damage beyond a torn last line is reported there
+                }
+            }
+        }
+        return false;
     }
 
     static List<StagedDocument> read(Path file) throws IOException {

@@ -50,4 +50,27 @@ class CanonicalJsonTest {
         m.put("a", 3L);
         assertEquals("{\"B\":2,\"a\":3,\"b\":1}", new String(CanonicalJson.encode(m), StandardCharsets.UTF_8));
     }
+
+    @Test
+    void aSortedMapIsWrittenAsIteratedAndAnyOtherMapIsSortedToTheSameBytes() {
+        Map<String, Object> unsorted = new LinkedHashMap<>();
+        unsorted.put("r0001/z.txt", Map.of("length", 2L));
+        unsorted.put("r0001/B.txt", "say \"hi\" \\ then\u0001");
+        unsorted.put("r0001/a.txt", List.of("x", "y\\"));
+        Map<String, Object> sorted = new java.util.TreeMap<>(unsorted);
+        assertArrayEquals(CanonicalJson.encode(unsorted), CanonicalJson.encode(sorted));
+        assertArrayEquals(Json.write(unsorted), Json.write(sorted));
+        assertEquals("{\"r0001/B.txt\":\"say \\\"hi\\\" \\\\ then\u0001\",\"r0001/a.txt\":[\"x\",\"y\\\\\"],"
+                + "\"r0001/z.txt\":{\"length\":2}}", new String(CanonicalJson.encode(sorted), StandardCharsets.UTF_8));
+        assertEquals("\"say \\\"hi\\\" \\\\ then\\u0001\"", new String(Json.write("say \"hi\" \\ then\u0001"),
+                StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aSortedMapWithItsOwnOrderIsResorted() {
+        Map<String, Object> reversed = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+        reversed.put("a", 1L);
+        reversed.put("b", 2L);
+        assertEquals("{\"a\":1,\"b\":2}", new String(CanonicalJson.encode(reversed), StandardCharsets.UTF_8));
+    }
 }
