@@ -38,6 +38,13 @@ public final class Bencode {
         return out.toByteArray();
     }
 
+    /**
+     * A value already encoded, written as it is: how a torrent file embeds the info dictionary it
+     * hashed without encoding it twice. The decoder never gives one.
+     */
+    public record Raw(byte[] bytes) {
+    }
+
     /** A dictionary key from text (keys this project writes are ASCII). */
     public static String key(String utf8) {
         return new String(utf8.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
@@ -70,18 +77,19 @@ public final class Bencode {
                 }
                 out.write('e');
             }
+            case Raw raw -> out.writeBytes(raw.bytes());
             case Map<?, ?> map -> {
-                // keys in raw-byte order: a TreeMap of ISO-8859-1 strings sorts exactly so
-                TreeMap<String, Object> sorted = new TreeMap<>();
-                for (Map.Entry<?, ?> e : map.entrySet()) {
-                    if (!(e.getKey() instanceof String k) || !latin1(k)) {
+                // keys in raw-byte order: a TreeMap of ISO-8859-1 strings sorts exactly so (and one
+                // in natural order already, as torrents build theirs, is not sorted again)
+                for (Object k : map.keySet()) {
+                    if (!(k instanceof String key) || !latin1(key)) {
                         throw new IllegalArgumentException("bencode: a dictionary key must be a String of bytes (ISO-8859-1)");
                     }
-                    sorted.put(k, e.getValue());
                 }
+                Map<?, ?> sorted = map instanceof SortedMap<?, ?> s && s.comparator() == null ? map : new TreeMap<>(map);
                 out.write('d');
-                for (Map.Entry<String, Object> e : sorted.entrySet()) {
-                    byte[] k = e.getKey().getBytes(StandardCharsets.ISO_8859_1);
+                for (Map.Entry<?, ?> e : sorted.entrySet()) {
+                    byte[] k = ((String) e.getKey()).getBytes(StandardCharsets.ISO_8859_1);
                     ascii(out, k.length + ":");
                     out.writeBytes(k);
                     write(e.getValue(), out, depth + 1);

@@ -116,13 +116,23 @@ public record Torrent(String name, long pieceLength, List<TorrentFile> files, by
 
     /** The .torrent file: {@code created by}, {@code info} and, when there are web seeds, {@code url-list}. */
     public byte[] encode() {
+        return encoded().file();
+    }
+
+    /** A torrent's file and its infohash, from one encoding of the info dictionary. */
+    public record Encoded(byte[] file, String infoHashHex) {
+    }
+
+    /** The file and the infohash together: a release's info dictionary lists every document, so encoding it twice shows. */
+    public Encoded encoded() {
+        byte[] info = Bencode.encode(info());
         Map<String, Object> top = new TreeMap<>();
         top.put(Bencode.key("created by"), Bencode.string("samizdat"));
-        top.put("info", info());
+        top.put("info", new Bencode.Raw(info));
         if (!urlList.isEmpty()) {
             top.put(Bencode.key("url-list"), urlList.stream().map(Bencode::string).map(b -> (Object) b).toList());
         }
-        return Bencode.encode(top);
+        return new Encoded(Bencode.encode(top), Hex.encode(sha1().digest(info)));
     }
 
     /** The same content with other web seeds: same infohash, another file. */

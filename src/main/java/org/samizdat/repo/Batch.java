@@ -106,15 +106,36 @@ final class Batch {
 
     /** As {@link #finish(Staging)}, given the batch's documents already read. */
     void finish(Staging staging, List<StagedDocument> documents) throws IOException {
+        List<StagedDocument> pending = staging.pending();
         Set<String> keep = new HashSet<>();
-        staging.pending().forEach(d -> keep.add(d.sha256()));
+        Set<String> keepPacks = new HashSet<>();
+        for (StagedDocument d : pending) {
+            if (d.object() == null) {
+                keep.add(d.sha256());
+            } else {
+                keepPacks.add(d.object().split("/")[1]);
+            }
+        }
         if (Files.exists(file)) {
-            // an unlink costs about as much as a small write here: thousands go faster side by side
-            List<StagedDocument> done = documents.stream().filter(d -> !keep.contains(d.sha256())).toList();
+            // content staged before packs, by sha256: an unlink costs about as much as a small write
+            // here, so thousands go faster side by side
+            List<StagedDocument> done = documents.stream().filter(d -> d.object() == null && !keep.contains(d.sha256())).toList();
             org.samizdat.work.Parallel.map(done, 4, "clearing staging", org.samizdat.work.Progress.NONE, d -> {
-                Files.deleteIfExists(staging.object(d.sha256()));
+                Files.deleteIfExists(staging.object(d));
                 return null;
             });
+            // a pack no pending document is in holds only this batch's documents (placed, so
+            // mostly moved out already) and ones a later add replaced
+            if (Files.isDirectory(staging.packs())) {
+                List<Path> packs;
+                try (var listed = Files.list(staging.packs())) {
+                    packs = listed.filter(p -> !p.getFileName().toString().startsWith(".")
+                            && !keepPacks.contains(p.getFileName().toString())).toList();
+                }
+                for (Path pack : packs) {
+                    Staging.deleteTree(pack);
+                }
+            }
             Files.delete(file);
         }
         Files.deleteIfExists(staging.dir().resolve(Staging.BATCH_INFO));

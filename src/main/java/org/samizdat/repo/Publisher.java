@@ -261,7 +261,7 @@ public final class Publisher {
         if (sealer == null) {
             placeTargets(pub, staging, batch.id(), docs, files);
         } else {
-            files.putAll(sealer.write(pub, batch.id(), docs, d -> staging.object(d.sha256())));
+            files.putAll(sealer.write(pub, batch.id(), docs, staging::object));
         }
         byte[] manifest = sealer == null ? batch.manifest(docs.size(), now) : batch.sealedManifest(now);
         String manifestPath = batch.id() + "/" + Intake.RELEASE_MANIFEST;
@@ -274,7 +274,8 @@ public final class Publisher {
             // the release's torrent, over its documents and manifest as just written, is a target of the release too
             org.samizdat.archive.Torrent torrent = ReleaseTorrent.build(pub, batch.id(), files,
                     ReleaseTorrent.seeds(signedMirrorList(pub)), progress);
-            putTarget(pub, files, ReleaseTorrent.path(batch.id()), torrent.encode(), ReleaseTorrent.custom(batch.id(), torrent));
+            org.samizdat.archive.Torrent.Encoded encoded = torrent.encoded();
+            putTarget(pub, files, ReleaseTorrent.path(batch.id()), encoded.file(), ReleaseTorrent.custom(batch.id(), encoded.infoHashHex()));
         }
 
         // 2. the release's own role, and its bins when it is large
@@ -359,7 +360,7 @@ public final class Publisher {
         }
         java.util.Set<Path> dirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
         Parallel.map(docs, 0, "placing documents", progress, d -> {
-            Path obj = staging.object(d.sha256());
+            Path obj = staging.object(d);
             String name = "targets/" + d.path().under(release).hashedName(d.sha256());
             long size;
             try {
@@ -374,7 +375,8 @@ public final class Publisher {
                 throw new IOException("staged content of " + d.path() + " (" + obj + ") is "
                         + (size < 0 ? "missing" : "damaged") + "; add it again");
             }
-            dirs.add(pub.link(obj, name, false));
+            // a pack's copy belongs to this document alone, so it is moved, not linked and later unlinked
+            dirs.add(d.object() != null ? pub.move(obj, name) : pub.link(obj, name, false));
             return null;
         });
         FileStore.syncDirectories(dirs); // the links are durable before any metadata names them
@@ -421,7 +423,8 @@ public final class Publisher {
                     continue;
                 }
                 org.samizdat.archive.Torrent t = ReleaseTorrent.build(pub, id, catalog.targets(id), seeds, progress);
-                putTarget(pub, listed, ReleaseTorrent.mirrorsPath(id), t.encode(), ReleaseTorrent.custom(id, t));
+                org.samizdat.archive.Torrent.Encoded encoded = t.encoded();
+                putTarget(pub, listed, ReleaseTorrent.mirrorsPath(id), encoded.file(), ReleaseTorrent.custom(id, encoded.infoHashHex()));
                 done.add(id);
             }
             if (!done.isEmpty()) {

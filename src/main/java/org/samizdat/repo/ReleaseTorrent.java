@@ -50,8 +50,8 @@ public final class ReleaseTorrent {
     }
 
     /** The signed {@code custom} of a torrent target: its kind, release and infohash. */
-    static Map<String, Object> custom(String release, Torrent t) {
-        return Map.of("kind", KIND, "release", release, "infohash", t.infoHashHex());
+    static Map<String, Object> custom(String release, String infoHashHex) {
+        return Map.of("kind", KIND, "release", release, "infohash", infoHashHex);
     }
 
     /**
@@ -161,14 +161,19 @@ public final class ReleaseTorrent {
                 return null;
             }
             String name = storedName(p, f);
-            byte[] bytes;
-            try (InputStream in = open(store, p, name)) {
-                bytes = in.readNBytes((int) f.length());
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) f.length());
+            // a channel straight away: an open, a read and a close, where a stream adds a stat and a seek
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(store.path(name))) {
+                while (bytes.hasRemaining() && ch.read(bytes) >= 0) {
+                    // until the signed length or the end
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw missing(store, p, name);
             }
-            if (bytes.length != f.length()) {
-                throw new IOException(name + " holds " + bytes.length + " bytes, not its signed " + f.length());
+            if (bytes.hasRemaining()) {
+                throw new IOException(name + " holds " + bytes.position() + " bytes, not its signed " + f.length());
             }
-            return bytes;
+            return bytes.array();
         });
     }
 
@@ -195,8 +200,11 @@ public final class ReleaseTorrent {
     }
 
     private static InputStream open(FileStore store, String p, String name) throws IOException {
-        return store.open(name).orElseThrow(() -> new IOException(p + " is missing from " + store.root() + " (" + name
-                + "); the torrent needs every file of the release"));
+        return store.open(name).orElseThrow(() -> missing(store, p, name));
+    }
+
+    private static IOException missing(FileStore store, String p, String name) {
+        return new IOException(p + " is missing from " + store.root() + " (" + name + "); the torrent needs every file of the release");
     }
 
     private static <T> T await(java.util.concurrent.Future<T> f) throws IOException {

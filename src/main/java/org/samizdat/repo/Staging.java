@@ -41,60 +41,95 @@ public final class Staging {
     public record Item(Path source, StagedDocument.Draft draft) {
     }
 
+    /** Where archives staged before packs keep their content, by sha256. */
     Path objects() {
         return dir.resolve("objects");
     }
 
-    Path object(String sha256) {
-        return objects().resolve(sha256);
+    /** One directory per {@code add}, its documents numbered in the order they were given. */
+    Path packs() {
+        return dir.resolve(PACKS);
+    }
+
+    static final String PACKS = "packs";
+
+    /** Where a staged document's content is: its place in a pack, or (staged before packs) its sha256. */
+    Path object(StagedDocument d) {
+        return d.object() == null ? objects().resolve(d.sha256()) : dir.resolve(d.object());
     }
 
     /**
      * Threads that copy documents in: more than the cores, because each document costs several
-     * file-system calls (open, fsync, rename) that wait on the kernel rather than use a CPU.
+     * file-system calls (open, read, write, close) that wait on the kernel rather than use a CPU.
      */
     static final int THREADS = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
 
     /**
-     * Copies and hashes every item under a temporary name, makes them all durable at once (one
-     * {@code syncfs}, else an fsync each), and only then renames each into place (so a named
-     * object is always complete), then appends them all to the index in one durable write.
+     * Stages items under the archive's writer lock (so no publish moves the index or clears packs
+     * meanwhile): each is copied into a new pack that has a temporary name, the pack is made
+     * durable at once (one {@code syncfs}, else an fsync each), and only then named by one rename
+     * (so a named pack is always complete), and the documents are appended to the index in one
+     * durable write. One rename per add, where naming each copy took one per document.
      */
     public List<StagedDocument> add(List<Item> items, Progress progress) throws IOException {
-        Files.createDirectories(objects());
-        List<Copied> copied = new ArrayList<>();
+        try (Publisher.Lock lock = Publisher.Lock.take(new ArchiveDir(dir.getParent().getParent()))) {
+            return addLocked(items, progress);
+        }
+    }
+
+    private List<StagedDocument> addLocked(List<Item> items, Progress progress) throws IOException {
+        Files.createDirectories(packs());
+        clearTemporaryPacks(); // left by a killed add: never named, so never in the index
+        String pack = Long.toString(System.currentTimeMillis(), 36) + "-"
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16);
+        Path tmp = packs().resolve(TEMP + pack);
+        Files.createDirectory(tmp);
+        List<Integer> numbers = java.util.stream.IntStream.range(0, items.size()).boxed().toList();
+        List<StagedDocument> staged;
         try {
-            copied.addAll(Parallel.map(items, THREADS, "staging", progress, this::copyIn));
-            if (!org.samizdat.store.FileStore.syncFileSystem(objects())) {
-                Parallel.map(copied, THREADS, "syncing", Progress.NONE, c -> {
-                    try (FileChannel ch = FileChannel.open(c.tmp(), StandardOpenOption.WRITE)) {
+            staged = Parallel.map(numbers, THREADS, "staging", progress,
+                    i -> copyIn(items.get(i), tmp.resolve(Integer.toString(i)), PACKS + "/" + pack + "/" + i));
+            if (!org.samizdat.store.FileStore.syncFileSystem(tmp)) {
+                Parallel.map(numbers, THREADS, "syncing", Progress.NONE, i -> {
+                    try (FileChannel ch = FileChannel.open(tmp.resolve(Integer.toString(i)), StandardOpenOption.WRITE)) {
                         ch.force(true);
                     }
                     return null;
                 });
+                org.samizdat.store.FileStore.syncDirectories(List.of(tmp));
             }
-            // content-addressed: an object already there under this name has these very bytes, so replacing it is harmless
-            Parallel.map(copied, THREADS, "naming", progress, c -> {
-                Files.move(c.tmp(), object(c.doc().sha256()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                return null;
-            });
+            Files.move(tmp, packs().resolve(pack), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
-            // the copies not yet named (the publisher's lock keeps any other add out meanwhile)
-            try (var left = Files.list(objects())) {
-                for (Path p : left.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            deleteTree(tmp);
             throw e;
         }
-        org.samizdat.store.FileStore.syncDirectories(List.of(objects()));
-        List<StagedDocument> staged = copied.stream().map(Copied::doc).toList();
+        org.samizdat.store.FileStore.syncDirectories(List.of(packs()));
         append(staged);
         return staged;
     }
 
-    /** A document copied under a temporary name, not yet durable or named. */
-    private record Copied(Path tmp, StagedDocument doc) {
+    private static final String TEMP = ".tmp-";
+
+    private void clearTemporaryPacks() throws IOException {
+        try (var listed = Files.list(packs())) {
+            for (Path p : listed.filter(p -> p.getFileName().toString().startsWith(TEMP)).toList()) {
+                deleteTree(p);
+            }
+        }
+    }
+
+    /** Deletes a pack and what it holds (files only: a pack has no folders). */
+    static void deleteTree(Path pack) throws IOException {
+        if (!Files.isDirectory(pack)) {
+            return;
+        }
+        List<Path> files;
+        try (var listed = Files.list(pack)) {
+            files = listed.toList();
+        }
+        // an unlink costs about as much as a small write here: thousands go faster side by side
+        Parallel.map(files, 4, "clearing staging", Progress.NONE, f -> Files.deleteIfExists(f));
+        Files.deleteIfExists(pack);
     }
 
     /**
@@ -107,8 +142,7 @@ public final class Staging {
      * Copies one document in with a single read of its source: the same chunks are hashed,
      * written to the copy and, for the first, read for header lines.
      */
-    private Copied copyIn(Item item) throws IOException {
-        Path tmp = objects().resolve(".tmp-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
+    private StagedDocument copyIn(Item item, Path tmp, String object) throws IOException {
         MessageDigest md = Sha256.newDigest();
         ByteBuffer buf = CHUNK.get();
         byte[] head = null;
@@ -147,7 +181,7 @@ public final class Staging {
                 throw new IOException(item.source() + ": bad metadata: " + e.getMessage(), e);
             }
         }
-        return new Copied(tmp, new StagedDocument(item.draft().path(), Hex.encode(md.digest()), length, meta));
+        return new StagedDocument(item.draft().path(), Hex.encode(md.digest()), length, meta, object);
     }
 
     private void append(List<StagedDocument> docs) throws IOException {

@@ -146,6 +146,26 @@ public final class FileStore {
     }
 
     /**
+     * Makes an existing file visible under {@code name} by renaming it there (atomic), or as
+     * {@link #link} does when it is on another file system. The new directory entry is left for
+     * {@link #syncDirectories}; returns the directory to sync.
+     */
+    public Path move(Path source, String name) throws IOException {
+        Path target = path(name);
+        try {
+            try {
+                Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchFileException noDirectory) {
+                Files.createDirectories(target.getParent());
+                Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (AtomicMoveNotSupportedException otherFileSystem) {
+            return link(source, name, false);
+        }
+        return target.getParent();
+    }
+
+    /**
      * Makes everything written to the file system holding {@code path} durable at once, with
      * {@code syncfs(2)} (coreutils' {@code sync -f}): for thousands of new files, one call where
      * an fsync each would force thousands of journal commits. False when it could not be done

@@ -39,6 +39,23 @@ class BencodeTest {
     }
 
     @Test
+    void aMapAlreadySortedIsWrittenAsAnyOtherAndRawBytesAsTheyAre() {
+        Map<String, Object> unsorted = new java.util.LinkedHashMap<>();
+        unsorted.put("zz", 1L);
+        unsorted.put("a", Bencode.string("x"));
+        unsorted.put("\u00e9", List.of(2L));
+        byte[] expected = "d1:a1:x2:zzi1e1:\u00e9li2eee".getBytes(StandardCharsets.ISO_8859_1);
+        assertArrayEquals(expected, Bencode.encode(unsorted));
+        assertArrayEquals(expected, Bencode.encode(new java.util.TreeMap<>(unsorted)));
+        Map<String, Object> reversed = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+        reversed.putAll(unsorted);
+        assertArrayEquals(expected, Bencode.encode(reversed));
+        assertArrayEquals("l1:x4:done3:rawe".getBytes(StandardCharsets.ISO_8859_1),
+                Bencode.encode(List.of(Bencode.string("x"), new Bencode.Raw("4:done".getBytes(StandardCharsets.ISO_8859_1)),
+                        Bencode.string("raw"))));
+    }
+
+    @Test
     void decodingThenEncodingGivesBackTheBytesRead() {
         String s = "d4:infod5:filesld6:lengthi5e4:pathl1:a1:beee4:name5:r000112:piece lengthi32768e6:pieces0:e3:keyli-1ei0eee";
         assertArrayEquals(b(s), Bencode.encode(Bencode.decode(b(s))));

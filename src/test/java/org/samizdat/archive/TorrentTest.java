@@ -50,6 +50,20 @@ class TorrentTest {
     }
 
     @Test
+    void theFileAndItsInfohashFromOneEncodingAreThoseOfTheInfoDictionary() throws Exception {
+        Torrent t = build(16, List.of("http://127.0.0.1:8080/seed/"), "one".getBytes(StandardCharsets.UTF_8),
+                "two, longer than a piece".getBytes(StandardCharsets.UTF_8));
+        Torrent.Encoded encoded = t.encoded();
+        byte[] info = Bencode.encode(t.info());
+        assertEquals(Hex.encode(MessageDigest.getInstance("SHA-1").digest(info)), encoded.infoHashHex());
+        assertEquals(t.infoHashHex(), encoded.infoHashHex());
+        Torrent parsed = Torrent.parse(encoded.file());
+        assertEquals(t.infoHashHex(), parsed.infoHashHex());
+        assertEquals(t.urlList(), parsed.urlList());
+        assertTrue(new String(encoded.file(), StandardCharsets.ISO_8859_1).contains("4:info" + new String(info, StandardCharsets.ISO_8859_1)));
+    }
+
+    @Test
     void theFileRoundTripsAndWebSeedsDoNotChangeTheInfohash() {
         Torrent t = build(32 << 10, List.of("http://127.0.0.1:8080/seed/"), "x".repeat(100_000).getBytes(StandardCharsets.UTF_8));
         Torrent again = Torrent.parse(t.encode());

@@ -266,6 +266,44 @@ class PublisherTest {
         // a new Staging over the same directory, as a new process would see it
         assertEquals(4, new Staging(a.dir().stagingDir()).pending().size());
         assertEquals(4, a.publish(null).documents());
-        assertTrue(new FileStore(a.dir().stagingDir()).list("objects").isEmpty());
+        try (var left = Files.list(a.dir().stagingDir().resolve(Staging.PACKS))) {
+            assertEquals(List.of(), left.toList(), "a published batch leaves no staged copy behind");
+        }
+    }
+
+    @Test
+    void aPublishClearsOnlyThePacksNoPendingDocumentIsIn() throws Exception {
+        TestArchive a = TestArchive.create(tmp);
+        a.stage("first", 3);
+        Staging staging = new Staging(a.dir().stagingDir());
+        Batch.open(staging, role(a, "1.releases.json"), "Interrupted"); // the batch is taken, then more is added
+        List<StagedDocument> later = a.stage("later", 2);
+        assertEquals(3, a.publish(null).documents());
+        for (StagedDocument d : later) {
+            assertTrue(Files.exists(staging.object(d)), d.object() + " is still needed by the next release");
+        }
+        assertEquals(2, a.publish(null).documents());
+        assertTrue(a.check(true).ok());
+    }
+
+    @Test
+    void contentStagedBeforePacksIsStillPublishedAndCleared() throws Exception {
+        TestArchive a = TestArchive.create(tmp);
+        List<StagedDocument> staged = a.stage("old", 3);
+        // rewrite the staging area as an older samizdat left it: content by sha256 in objects/, no places in the index
+        Staging staging = new Staging(a.dir().stagingDir());
+        Files.createDirectories(staging.objects());
+        StringBuilder index = new StringBuilder();
+        for (StagedDocument d : staged) {
+            Files.move(staging.object(d), staging.objects().resolve(d.sha256()));
+            StagedDocument old = new StagedDocument(d.path(), d.sha256(), d.length(), d.meta(), null);
+            index.append(new String(org.samizdat.archive.Json.write(old.toJson()), java.nio.charset.StandardCharsets.UTF_8)).append('\n');
+        }
+        Files.writeString(a.dir().stagingDir().resolve(Staging.INDEX), index);
+        assertEquals(3, a.publish(null).documents());
+        assertTrue(a.check(true).ok());
+        try (var left = Files.list(staging.objects())) {
+            assertEquals(List.of(), left.toList());
+        }
     }
 }

@@ -30,7 +30,7 @@ class StagingTest {
     private Map<String, StagedDocument> stage() throws Exception {
         Intake.Result found = Intake.scan(List.of(tmp.resolve("in")), null, false);
         assertTrue(found.problems().isEmpty(), found.problems().toString());
-        Staging staging = new Staging(tmp.resolve("staging"));
+        Staging staging = new Staging(tmp.resolve("archive/private/staging"));
         return staging.add(found.items(), Progress.NONE).stream()
                 .collect(Collectors.toMap(d -> d.path().value(), Function.identity()));
     }
@@ -55,7 +55,7 @@ class StagingTest {
         assertEquals("Embassy", longText.meta().fields().get("from"));
         assertEquals(text.length, longText.length());
         assertEquals(Sha256.hex(text), longText.sha256());
-        Path object = new Staging(tmp.resolve("staging")).object(longText.sha256());
+        Path object = new Staging(tmp.resolve("archive/private/staging")).object(longText);
         assertArrayEquals(text, Files.readAllBytes(object));
 
         assertEquals("", staged.get("in/plain.txt").meta().title());
@@ -89,5 +89,19 @@ class StagingTest {
         assertEquals(List.of("in/linked.txt"), found.items().stream().map(i -> i.draft().path().value()).toList());
         assertEquals(1, found.skippedHidden());
         assertEquals("Linked", stage().get("in/linked.txt").meta().title());
+    }
+
+    @Test
+    void aPackLeftByAKilledAddIsNeverPendingAndTheNextAddClearsIt() throws Exception {
+        Path staging = tmp.resolve("archive/private/staging");
+        Path left = staging.resolve(Staging.PACKS).resolve(".tmp-killed-0");
+        Files.createDirectories(left);
+        Files.write(left.resolve("0"), "half a copy".getBytes(StandardCharsets.UTF_8));
+        assertTrue(new Staging(staging).pending().isEmpty());
+        file("in/a.txt", "Title: A\n\nbody\n".getBytes(StandardCharsets.UTF_8));
+        StagedDocument a = stage().get("in/a.txt");
+        assertTrue(Files.notExists(left), "the killed add's pack is gone");
+        assertTrue(a.object().startsWith(Staging.PACKS + "/"), a.object());
+        assertEquals(List.of(a), new Staging(staging).pending());
     }
 }
