@@ -7,13 +7,13 @@ import org.samizdat.archive.TargetPath;
 
 /**
  * A document waiting for the next release: its path in the release, content digest and metadata,
- * and where its staged copy is ({@code packs/<pack>/<number>} below the staging area; null for
+ * and where its staged copy is ({@code packs/<pack>/<folder>/<number>} below the staging area; null for
  * content staged before packs, kept by its sha256).
  */
 public record StagedDocument(TargetPath path, String sha256, long length, DocumentMeta meta, String object) {
     /** An object's place, checked when the index is read back: it never leads outside the packs. */
     private static final java.util.regex.Pattern OBJECT = java.util.regex.Pattern.compile(
-            Staging.PACKS + "/[0-9a-z]+-[0-9a-f]+/[0-9]{1,9}");
+            Staging.PACKS + "/[0-9a-z]+-[0-9a-f]+/[0-9]{1,2}/[0-9]{1,9}");
 
     public StagedDocument {
         if (object != null && !OBJECT.matcher(object).matches()) {

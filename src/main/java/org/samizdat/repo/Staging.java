@@ -87,16 +87,23 @@ public final class Staging {
         List<Integer> numbers = java.util.stream.IntStream.range(0, items.size()).boxed().toList();
         List<StagedDocument> staged;
         try {
+            for (int f = 0; f < Math.min(FOLDERS, items.size()); f++) {
+                Files.createDirectory(tmp.resolve(Integer.toString(f)));
+            }
             staged = Parallel.map(numbers, THREADS, "staging", progress,
-                    i -> copyIn(items.get(i), tmp.resolve(Integer.toString(i)), PACKS + "/" + pack + "/" + i));
+                    i -> copyIn(items.get(i), tmp.resolve(place(i)), PACKS + "/" + pack + "/" + place(i)));
             if (!org.samizdat.store.FileStore.syncFileSystem(tmp)) {
                 Parallel.map(numbers, THREADS, "syncing", Progress.NONE, i -> {
-                    try (FileChannel ch = FileChannel.open(tmp.resolve(Integer.toString(i)), StandardOpenOption.WRITE)) {
+                    try (FileChannel ch = FileChannel.open(tmp.resolve(place(i)), StandardOpenOption.WRITE)) {
                         ch.force(true);
                     }
                     return null;
                 });
-                org.samizdat.store.FileStore.syncDirectories(List.of(tmp));
+                List<Path> folders = new ArrayList<>(List.of(tmp));
+                for (int f = 0; f < Math.min(FOLDERS, items.size()); f++) {
+                    folders.add(tmp.resolve(Integer.toString(f)));
+                }
+                org.samizdat.store.FileStore.syncDirectories(folders);
             }
             Files.move(tmp, packs().resolve(pack), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
@@ -110,6 +117,18 @@ public final class Staging {
 
     private static final String TEMP = ".tmp-";
 
+    /**
+     * A pack's documents are spread over this many folders: threads creating files in one folder
+     * wait on its lock in turn (a kernel profile of a 50,000-document add showed a fifth of its
+     * time spinning there), while consecutive documents, copied side by side, land in different ones.
+     */
+    static final int FOLDERS = 64;
+
+    /** Document {@code i}'s place in its pack. */
+    private static String place(int i) {
+        return (i % FOLDERS) + "/" + i;
+    }
+
     private void clearTemporaryPacks() throws IOException {
         try (var listed = Files.list(packs())) {
             for (Path p : listed.filter(p -> p.getFileName().toString().startsWith(TEMP)).toList()) {
@@ -118,17 +137,26 @@ public final class Staging {
         }
     }
 
-    /** Deletes a pack and what it holds (files only: a pack has no folders). */
+    /** Deletes a pack: its folders and the copies left in them. */
     static void deleteTree(Path pack) throws IOException {
         if (!Files.isDirectory(pack)) {
             return;
         }
-        List<Path> files;
+        List<Path> folders;
         try (var listed = Files.list(pack)) {
-            files = listed.toList();
+            folders = listed.toList();
         }
-        // an unlink costs about as much as a small write here: thousands go faster side by side
-        Parallel.map(files, 4, "clearing staging", Progress.NONE, f -> Files.deleteIfExists(f));
+        // one folder per thread: unlinks in one folder wait on its lock in turn
+        Parallel.map(folders, 4, "clearing staging", Progress.NONE, folder -> {
+            if (Files.isDirectory(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                try (var listed = Files.list(folder)) {
+                    for (Path f : listed.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+            }
+            return Files.deleteIfExists(folder);
+        });
         Files.deleteIfExists(pack);
     }
 
