@@ -36,6 +36,10 @@ public final class Json {
             throw new JsonException("starts with a UTF-8 byte order mark, which JSON metadata must not have");
         }
         String text;
+        if (ascii(utf8)) {
+            // ASCII is valid UTF-8 that decodes byte for byte: the strict decoder is needed only past it
+            return parse(new String(utf8, StandardCharsets.ISO_8859_1));
+        }
         try {
             text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -45,6 +49,15 @@ public final class Json {
             throw new JsonException("is not valid UTF-8");
         }
         return parse(text);
+    }
+
+    private static boolean ascii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Parses a string into a value. */
@@ -233,6 +246,9 @@ public final class Json {
         String digits = text.substring(start, pos);
         if (digits.length() > 400) {
             throw error("number too long");
+        }
+        if (digits.length() <= 18) {
+            return Long.parseLong(digits); // at most 18 ASCII digits (and a sign), checked above: always a long
         }
         BigInteger big = new BigInteger(digits);
         return big.bitLength() < 64 ? (Object) big.longValue() : big;

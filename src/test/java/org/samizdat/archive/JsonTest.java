@@ -27,6 +27,25 @@ class JsonTest {
     }
 
     @Test
+    void integersOnEitherSideOfTheLongFastPathParseAlike() {
+        assertEquals(999_999_999_999_999_999L, Json.parse("999999999999999999"));
+        assertEquals(-99_999_999_999_999_999L, Json.parse("-99999999999999999"));
+        assertEquals(Long.MAX_VALUE, Json.parse(String.valueOf(Long.MAX_VALUE)));
+        assertEquals(Long.MIN_VALUE, Json.parse(String.valueOf(Long.MIN_VALUE)));
+        assertEquals(new BigInteger("9223372036854775808"), Json.parse("9223372036854775808"));
+        assertEquals(0L, Json.parse("-0"));
+        assertThrows(JsonException.class, () -> Json.parse("01"));
+    }
+
+    @Test
+    void asciiAndOtherUtf8InputParseToTheSameStrings() {
+        assertEquals(Map.of("k", "plain"), Json.parse("{\"k\":\"plain\"}".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(Map.of("k", "caf\u00e9 \u20ac"), Json.parse("{\"k\":\"caf\u00e9 \u20ac\"}".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(JsonException.class, () -> Json.parse(new byte[] {'"', (byte) 0xc3, '"'}));
+        assertThrows(JsonException.class, () -> Json.parse(new byte[] {'"', 0x01, '"'}));
+    }
+
+    @Test
     void rejectsAByteOrderMark() {
         byte[] bom = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf, '{', '}'};
         assertTrue(assertThrows(JsonException.class, () -> Json.parse(bom)).getMessage().contains("byte order mark"));

@@ -104,4 +104,28 @@ class StagingTest {
         assertTrue(a.object().startsWith(Staging.PACKS + "/"), a.object());
         assertEquals(List.of(a), new Staging(staging).pending());
     }
+
+    @Test
+    void anIndexReadInSlicesKeepsTheLastEntryOfAPathSkipsATornLastLineAndNamesADamagedOne() throws Exception {
+        StringBuilder index = new StringBuilder();
+        int lines = 2 * 4096 + 5;
+        for (int i = 0; i < lines; i++) {
+            String path = "docs/d" + (i % 5000) + ".txt"; // paths come back: the later entry wins
+            StagedDocument d = new StagedDocument(new org.samizdat.archive.TargetPath(path), Sha256.hex(new byte[] {(byte) i}), i,
+                    org.samizdat.archive.DocumentMeta.empty("text/plain"), null);
+            index.append(new String(org.samizdat.archive.Json.write(d.toJson()), StandardCharsets.UTF_8)).append('\n');
+        }
+        Path file = tmp.resolve("index.jsonl");
+        Files.writeString(file, index + "{\"path\":\"docs/torn");
+        List<StagedDocument> read = Staging.read(file);
+        assertEquals(5000, read.size());
+        StagedDocument first = read.stream().filter(d -> d.path().value().equals("docs/d0.txt")).findFirst().orElseThrow();
+        assertEquals(5000, first.length(), "line 5001 replaced line 1");
+
+        String[] all = index.toString().split("\n");
+        all[4100] = "{\"path\": 3}";
+        Files.writeString(file, String.join("\n", all) + "\n");
+        java.io.IOException damaged = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> Staging.read(file));
+        assertTrue(damaged.getMessage().contains("line 4101 is damaged"), damaged.getMessage());
+    }
 }
