@@ -105,26 +105,61 @@ public final class Catalog {
                 return r;
             }
         }
-        Targets role = role(id);
-        Map<String, TargetFile> all = targets(role);
-        List<Entry> docs = new ArrayList<>(all.size());
-        List<Entry> gone = new ArrayList<>();
-        Withdrawals withdrawn = withdrawals();
-        for (Map.Entry<String, TargetFile> e : all.entrySet()) {
-            if (!ReleaseInfo.isReleaseFile(e.getKey())) {
-                (withdrawn.contains(e.getKey()) ? gone : docs).add(entry(e.getKey(), e.getValue(), id));
-            }
-        }
-        // a sealed release lists its documents once this node has opened it, from the committed manifest
-        Optional<SealedManifest> opened = SealedRelease.of(id, all).isPresent() ? opened(id) : Optional.empty();
-        for (SealedManifest.Document d : opened.map(SealedManifest::documents).orElse(List.of())) {
-            (withdrawn.contains(d.path()) ? gone : docs).add(entry(d.path(), d.target(), id));
-        }
-        Release r = new Release(info(id), role.version(), List.copyOf(docs), List.copyOf(gone));
+        Map<String, Entry> docs = new java.util.TreeMap<>();
+        Map<String, Entry> gone = new java.util.TreeMap<>();
+        long version = eachPart(id, (part, withdrawn) -> {
+            part.forEach(e -> docs.put(e.path(), e));
+            withdrawn.forEach(e -> gone.put(e.path(), e));
+        });
+        Release r = new Release(info(id), version, List.copyOf(docs.values()), List.copyOf(gone.values()));
         synchronized (recent) {
             recent.put(id, r);
         }
         return r;
+    }
+
+    /** Receives a release's documents one part at a time: those listed and those withdrawn. */
+    @FunctionalInterface
+    public interface PartSink {
+        void accept(List<Entry> documents, List<Entry> withdrawn) throws IOException;
+    }
+
+    /**
+     * A release's documents part by part, each in path order and verified as {@link #release}
+     * (which collects them) verifies them: those its role lists, then each bin's, then those of a
+     * sealed release this node opened. A caller can go through a release of any size holding one
+     * bin of it at a time (the search index builds so within a small heap). Returns the role's version.
+     */
+    public long eachPart(String id, PartSink sink) throws IOException, TufException {
+        Targets role = role(id);
+        Withdrawals withdrawn = withdrawals();
+        boolean sealed = part(id, role.targets(), withdrawn, sink);
+        if (role.succinct() != null) {
+            for (String bin : role.succinct().allBinNames()) {
+                sealed |= part(id, bin(role, bin).targets(), withdrawn, sink);
+            }
+        }
+        // a sealed release lists its documents once this node has opened it, from the committed manifest
+        Optional<SealedManifest> opened = sealed ? opened(id) : Optional.empty();
+        if (opened.isPresent()) {
+            Map<String, TargetFile> listed = new java.util.TreeMap<>();
+            opened.get().documents().forEach(d -> listed.put(d.path(), d.target()));
+            part(id, listed, withdrawn, sink);
+        }
+        return role.version();
+    }
+
+    /** One part's documents to the sink; whether the part lists the release's sealed ciphertext. */
+    private static boolean part(String id, Map<String, TargetFile> targets, Withdrawals withdrawn, PartSink sink) throws IOException {
+        List<Entry> docs = new ArrayList<>(targets.size());
+        List<Entry> gone = new ArrayList<>();
+        for (Map.Entry<String, TargetFile> e : new java.util.TreeMap<>(targets).entrySet()) {
+            if (!ReleaseInfo.isReleaseFile(e.getKey())) {
+                (withdrawn.contains(e.getKey()) ? gone : docs).add(entry(e.getKey(), e.getValue(), id));
+            }
+        }
+        sink.accept(docs, gone);
+        return SealedRelease.of(id, targets).isPresent();
     }
 
     /**

@@ -127,6 +127,8 @@ public final class ReleaseTorrent {
         return b.build(seeds);
     }
 
+    /** Threads reading ahead: more than the cores, as each mostly waits on an open or a read. */
+    private static final int READERS = 4;
     /** Files up to this size are read ahead whole; larger ones are streamed when their turn comes. */
     private static final long READ_AHEAD_FILE = 1 << 20;
     /** A window of files read ahead holds at most this many bytes (two windows are in memory at once). */
@@ -176,9 +178,6 @@ public final class ReleaseTorrent {
             return bytes.array();
         });
     }
-
-    /** Threads reading ahead: more than the cores, as each mostly waits on an open or a read. */
-    private static final int READERS = 4;
 
     private static void stream(FileStore store, String p, TargetFile f, Torrent.Builder b, byte[] buf) throws IOException {
         String name = storedName(p, f);

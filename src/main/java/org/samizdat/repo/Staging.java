@@ -20,6 +20,7 @@ import org.samizdat.archive.DocumentMeta;
 import org.samizdat.archive.Hex;
 import org.samizdat.archive.Json;
 import org.samizdat.archive.Sha256;
+import org.samizdat.store.FileStore;
 
 /**
  * The staging area under {@code private/staging/}: content copied in, hashed and its header
@@ -82,7 +83,7 @@ public final class Staging {
         clearTemporaryPacks(); // left by a killed add: never named, so never in the index
         String pack = Long.toString(System.currentTimeMillis(), 36) + "-"
                 + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16);
-        Path tmp = packs().resolve(TEMP + pack);
+        Path tmp = packs().resolve(FileStore.TEMP_PREFIX + pack);
         Files.createDirectory(tmp);
         List<Integer> numbers = java.util.stream.IntStream.range(0, items.size()).boxed().toList();
         List<StagedDocument> staged;
@@ -92,7 +93,7 @@ public final class Staging {
             }
             staged = Parallel.map(numbers, THREADS, "staging", progress,
                     i -> copyIn(items.get(i), tmp.resolve(place(i)), PACKS + "/" + pack + "/" + place(i)));
-            if (!org.samizdat.store.FileStore.syncFileSystem(tmp)) {
+            if (!FileStore.syncFileSystem(tmp)) {
                 Parallel.map(numbers, THREADS, "syncing", Progress.NONE, i -> {
                     try (FileChannel ch = FileChannel.open(tmp.resolve(place(i)), StandardOpenOption.WRITE)) {
                         ch.force(true);
@@ -103,19 +104,17 @@ public final class Staging {
                 for (int f = 0; f < Math.min(FOLDERS, items.size()); f++) {
                     folders.add(tmp.resolve(Integer.toString(f)));
                 }
-                org.samizdat.store.FileStore.syncDirectories(folders);
+                FileStore.syncDirectories(folders);
             }
             Files.move(tmp, packs().resolve(pack), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             deleteTree(tmp);
             throw e;
         }
-        org.samizdat.store.FileStore.syncDirectories(List.of(packs()));
+        FileStore.syncDirectories(List.of(packs()));
         append(staged);
         return staged;
     }
-
-    private static final String TEMP = ".tmp-";
 
     /**
      * A pack's documents are spread over this many folders: threads creating files in one folder
@@ -131,7 +130,7 @@ public final class Staging {
 
     private void clearTemporaryPacks() throws IOException {
         try (var listed = Files.list(packs())) {
-            for (Path p : listed.filter(p -> p.getFileName().toString().startsWith(TEMP)).toList()) {
+            for (Path p : listed.filter(p -> p.getFileName().toString().startsWith(FileStore.TEMP_PREFIX)).toList()) {
                 deleteTree(p);
             }
         }

@@ -156,6 +156,13 @@ public final class Indexer implements AutoCloseable {
                             u.releasesAdded(), u.releasesRemoved(), u.documents(), u.millis() / 1000.0,
                             u.extractionFailures() > 0 ? ", " + u.extractionFailures() + " without readable text" : ""));
                 }
+            } catch (OutOfMemoryError e) {
+                // caught here so the check keeps running (an escaping error would end its schedule) and says why
+                lastError = "out of memory: the heap (" + (Runtime.getRuntime().maxMemory() >> 20)
+                        + " MB) is too small for this update; give the node more (SAMIZDAT_JAVA_OPTS=-Xmx...)";
+                failedAt = now;
+                retryAt = System.currentTimeMillis() + RETRY_SECONDS * 1000;
+                log.accept("search index: update failed, serving the previous index: " + lastError);
             } catch (IOException | TufException | RuntimeException e) {
                 lastError = e.getMessage();
                 failedAt = now;

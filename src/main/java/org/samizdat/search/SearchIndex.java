@@ -49,7 +49,6 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.search.TopScoreDocCollectorManager;
 import org.apache.lucene.store.Directory;
-import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
 import org.samizdat.repo.Catalog;
 import org.samizdat.tuf.TufException;
@@ -134,12 +133,21 @@ public final class SearchIndex implements AutoCloseable {
      * filled by {@link #update}) if it cannot be read. Fails only if another process holds it.
      */
     public static SearchIndex open(Path dir, Consumer<String> log) throws IOException {
-        return open(dir, log, Counting.DEFAULT);
+        return open(dir, log, IndexAccess.MAP);
+    }
+
+    /** As above, reading the index files as {@code access} says. */
+    public static SearchIndex open(Path dir, Consumer<String> log, IndexAccess access) throws IOException {
+        return open(dir, log, Counting.DEFAULT, access);
     }
 
     static SearchIndex open(Path dir, Consumer<String> log, Counting counting) throws IOException {
+        return open(dir, log, counting, IndexAccess.MAP);
+    }
+
+    static SearchIndex open(Path dir, Consumer<String> log, Counting counting, IndexAccess access) throws IOException {
         Files.createDirectories(dir);
-        Directory directory = FSDirectory.open(dir);
+        Directory directory = access.open(dir);
         try {
             IndexWriter writer = writer(directory, IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
             try {
@@ -169,7 +177,7 @@ public final class SearchIndex implements AutoCloseable {
                     + e.getMessage() + "); rebuilding it");
             directory.close();
             clear(dir);
-            Directory fresh = FSDirectory.open(dir);
+            Directory fresh = access.open(dir);
             IndexWriter writer = writer(fresh, IndexWriterConfig.OpenMode.CREATE);
             writer.setLiveCommitData(Map.of(DATA_SCHEMA, SCHEMA, DATA_RELEASES, "").entrySet());
             writer.commit();
@@ -177,10 +185,18 @@ public final class SearchIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * The writer's buffer of new documents: 64 MB, or an eighth of the heap (at least 8 MB) when
+     * the heap is small, so that a node capped at 128 MB still builds its index.
+     */
+    static double ramBufferMb(long maxHeapBytes) {
+        return Math.max(8, Math.min(64, maxHeapBytes / 8 / (1 << 20)));
+    }
+
     private static IndexWriter writer(Directory directory, IndexWriterConfig.OpenMode mode) throws IOException {
         IndexWriterConfig config = new IndexWriterConfig(new FoldingAnalyzer());
         config.setOpenMode(mode);
-        config.setRAMBufferSizeMB(64);
+        config.setRAMBufferSizeMB(ramBufferMb(Runtime.getRuntime().maxMemory()));
         config.setCommitOnClose(false);
         return new IndexWriter(directory, config);
     }
@@ -247,19 +263,26 @@ public final class SearchIndex implements AutoCloseable {
                 if (fingerprint.equals(indexed.get(id))) {
                     continue; // unchanged: known from the snapshot without reading every document's metadata
                 }
-                Catalog.Release release = catalog.release(id);
                 writer.deleteDocuments(new Term("release", id));
-                List<Catalog.Entry> entries = release.documents();
+                // bin by bin, so that a release of any size is indexed within a small heap
                 String phase = "indexing " + id;
-                List<IndexedDocument.Outcome> outcomes = Parallel.map(entries, Math.min(4, Runtime.getRuntime().availableProcessors()),
-                        phase, (ph, done, total) -> {
-                            state = ph + " (" + done + " of " + total + ")";
-                            progress.update(ph, done, total);
-                        }, e -> IndexedDocument.add(writer, facetsConfig, catalog, e));
-                long bad = outcomes.stream().filter(o -> o == IndexedDocument.Outcome.UNVERIFIED).count();
-                failures += outcomes.stream().filter(o -> o == IndexedDocument.Outcome.EXTRACTION_FAILED).count();
+                long total = catalog.info(id).documents();
+                long[] counts = new long[3]; // done, unverified, without text
+                catalog.eachPart(id, (part, withdrawn) -> {
+                    long before = counts[0];
+                    List<IndexedDocument.Outcome> outcomes = Parallel.map(part, Math.min(4, Runtime.getRuntime().availableProcessors()),
+                            phase, (ph, done, size) -> {
+                                state = ph + " (" + (before + done) + " of " + Math.max(total, before + size) + ")";
+                                progress.update(ph, before + done, Math.max(total, before + size));
+                            }, e -> IndexedDocument.add(writer, facetsConfig, catalog, e));
+                    counts[0] += part.size();
+                    counts[1] += outcomes.stream().filter(o -> o == IndexedDocument.Outcome.UNVERIFIED).count();
+                    counts[2] += outcomes.stream().filter(o -> o == IndexedDocument.Outcome.EXTRACTION_FAILED).count();
+                });
+                long bad = counts[1];
+                failures += counts[2];
                 unverified += bad;
-                docs += entries.size() - bad;
+                docs += counts[0] - bad;
                 // a release with missing bytes is tried again at the next version
                 indexed.put(id, bad == 0 ? fingerprint : "incomplete");
                 commit(indexed, indexedVersion);

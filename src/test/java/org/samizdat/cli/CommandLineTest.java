@@ -86,6 +86,13 @@ class CommandLineTest {
     }
 
     @Test
+    void anUnknownWayOfReadingTheIndexIsBadUsageThatNamesTheChoices() throws Exception {
+        Run serve = run("serve", tmp.toString(), "--index-io", "mapped");
+        assertEquals(Main.USAGE, serve.code());
+        assertTrue(serve.err().contains("--index-io is map or read, not 'mapped'"), serve.err());
+    }
+
+    @Test
     void anEncryptedArchiveAsksForItsPassphrase() throws Exception {
         Path pass = tmp.resolve("pass");
         Files.writeString(pass, "s3cret\n");

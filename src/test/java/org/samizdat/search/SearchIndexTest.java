@@ -70,6 +70,32 @@ class SearchIndexTest {
     }
 
     @Test
+    void anIndexReadThroughThePageCacheAnswersAsTheMappedOneDoes(@TempDir Path other) throws Exception {
+        try (SearchIndex read = SearchIndex.open(other.resolve("index"), log::add, IndexAccess.READ)) {
+            assertEquals(first.documents(), read.update(catalog(), Progress.NONE).documents());
+            for (String q : List.of("minister", "\"human rights\"", SampleArchive.HOSTILE_WORD, "pip*")) {
+                SearchResults mapped = search(q);
+                SearchResults viaReads = read.search(SearchQuery.parse(q, Map.of(), null, null));
+                assertEquals(mapped.total(), viaReads.total(), q);
+                assertFalse(viaReads.hits().isEmpty(), q);
+                // documents are indexed on several threads, so equal scores may rank in another order
+                if (mapped.hits().size() == mapped.total()) {
+                    assertEquals(java.util.Set.copyOf(mapped.hits()), java.util.Set.copyOf(viaReads.hits()), q);
+                } else {
+                    assertEquals(mapped.hits().size(), viaReads.hits().size(), q);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theWritersBufferIsAnEighthOfASmallHeapAndAtMostSixtyFourMegabytes() {
+        assertEquals(16, SearchIndex.ramBufferMb(128L << 20));
+        assertEquals(8, SearchIndex.ramBufferMb(32L << 20));
+        assertEquals(64, SearchIndex.ramBufferMb(6L << 30));
+    }
+
+    @Test
     void textFromHtmlEmailAndDiacriticsIsFoundAndSnippetsAreEscaped() throws Exception {
         SearchResults html = search(SampleArchive.HOSTILE_WORD);
         assertEquals(1, html.total());
