@@ -193,7 +193,7 @@ public final class Upstream implements Remote {
         long n = 0;
         long limit = alone ? length + 1 : length;
         try (OutputStream out = newFile(temp)) {
-            byte[] buf = new byte[65536];
+            byte[] buf = new byte[(int) Math.min(65536, Math.max(1, limit))]; // most documents are a few KB
             while (n < limit) {
                 int k = in.read(buf, 0, (int) Math.min(buf.length, limit - n));
                 if (k < 0) {

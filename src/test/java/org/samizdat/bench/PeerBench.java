@@ -354,8 +354,11 @@ public final class PeerBench {
     private Both syncBoth() throws Exception {
         Child daemon = rsyncDaemon(archive().resolve("public"), "rsyncd");
         try (CountingRelay toOrigin = new CountingRelay(originPort); CountingRelay toRsync = new CountingRelay(daemonPorts.get(daemon))) {
+            // each starts with nothing of another step's left to write back (the trees just deleted, the publish)
+            Child.run(600, work, List.of("sync")).requireOk("sync");
             Child.Run mine = mirrorOnce(toOrigin.url(), work.resolve("m0"));
             long myBytes = toOrigin.total();
+            Child.run(600, work, List.of("sync")).requireOk("sync");
             Child.Run theirs = rsyncFrom(toRsync.port(), work.resolve("rsync-copy"));
             assertMirrored(archive().resolve("public"), work.resolve("m0/public"));
             assertSameTree(archive().resolve("public"), work.resolve("rsync-copy"));
