@@ -274,6 +274,22 @@ class HostileMirrorIT {
     }
 
     @Test
+    void aDrippedBundleIsCutOffAtItsDeadlineAndItsDocumentsAreFetchedAlone() throws Exception {
+        long start = System.nanoTime();
+        try (HostileMirror hostile = new HostileMirror(origin.publicDir(), (path, honest) -> path.equals(BundleRequest.PATH)
+                ? honest.map(b -> HostileMirror.Response.drip(b, Duration.ofMillis(300))) : Optional.empty(), true)) {
+            MirrorSync.Result r = new MirrorSync(mirror, new Upstream(hostile.url(), TIMEOUT), trust(), Clock.systemUTC(), 2,
+                    Progress.NONE).sync();
+            assertTrue(r.changed());
+            assertTrue(hostile.requests().stream().anyMatch(p -> p.startsWith("/targets/")), hostile.requests().toString());
+        }
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 30, "the drip was cut off in time");
+        Checker.Report report = new Checker(mirror, new State(0, 0), org.samizdat.tuf.RootFingerprint.parse(origin.fingerprint),
+                Instant.now(), false, Progress.NONE).check();
+        assertTrue(report.ok(), report.problems().toString());
+    }
+
+    @Test
     void aDocumentAlteredInTheBundleAndAloneIsRefused() throws Exception {
         bundles = true;
         refusedFetching((path, honest) -> path.equals(BundleRequest.PATH) || path.startsWith("/targets/")
