@@ -130,17 +130,17 @@ public final class Upstream implements Remote {
                 + " s (slower than " + MIN_BYTES_PER_SECOND / 1024 + " KB/s) [slow retrieval]", null);
     }
 
-    /**
-     * A whole-body deadline (spec: protect against slow retrieval, "endless data" and drip-feeding):
-     * the connect timeout plus the time the expected length takes at {@link #MIN_BYTES_PER_SECOND};
-     * when it passes, the body is closed, which ends a blocked read.
-     */
     /** What ends a transfer whose deadline passed. */
     @FunctionalInterface
     private interface Abort {
         void run() throws IOException;
     }
 
+    /**
+     * A whole-body deadline (spec: protect against slow retrieval, "endless data" and drip-feeding):
+     * the connect timeout plus the time the expected length takes at {@link #MIN_BYTES_PER_SECOND};
+     * when it passes, the body is closed, which ends a blocked read.
+     */
     private final class Deadline implements AutoCloseable {
         final Duration budget;
         private final java.util.concurrent.ScheduledFuture<?> task;
