@@ -199,4 +199,22 @@ class MirrorChainIT {
         assertEquals(200, r.statusCode());
         assertArrayEquals(served, r.body(), "the last verified version is still served");
     }
+
+    @Test
+    void aMirrorGivesBackTheHeapOfItsFirstSyncWhichVerifiedEveryRoleItHeldAndNotOfSmallSyncs() throws Exception {
+        ArchiveServer o = serve(origin.publicDir());
+        Path m = tmp.resolve("m");
+        mirrorOf(o, m).sync(); // a copy made before this process, as after a restart
+        Mirror mirror = new Mirror(mirrorOf(o, m), m.resolve("public"), o.url(), Clock.systemUTC(), line -> { });
+        java.util.concurrent.atomic.AtomicInteger gaveBack = new java.util.concurrent.atomic.AtomicInteger();
+        mirror.afterLargeJob(gaveBack::incrementAndGet);
+        MirrorSync.Result first = mirror.syncNow();
+        assertFalse(first.changed(), "nothing new upstream: " + first);
+        assertEquals(1, gaveBack.get(), "the first sync verified every held role: its heap is given back");
+        assertFalse(mirror.syncNow().changed());
+        origin.stage("small", 2);
+        origin.publish(null);
+        assertTrue(mirror.syncNow().changed());
+        assertEquals(1, gaveBack.get(), "a sync that found nothing, and one of two documents, are not large jobs");
+    }
 }
