@@ -131,6 +131,10 @@ public final class Mirror {
                 lastAttempt = clock.instant();
                 try {
                     result = syncOrRecover();
+                    if (largeJob(result)) {
+                        afterLargeJob.run(); // before the sync counts as done, so a node reported synced has settled
+                    }
+                    firstSyncDone = true;
                     lastSync = clock.instant();
                     lastError = null;
                     upstreamVersion = result.timestampVersion();
@@ -146,10 +150,6 @@ public final class Mirror {
                                 "a listed mirror older than this one, to spread the copies as a tree");
                         pickParent = false;
                     }
-                    if (largeJob(result)) {
-                        afterLargeJob.run();
-                    }
-                    firstSyncDone = true;
                 } catch (SyncException e) {
                     lastError = e.getMessage();
                     log.accept("sync failed, still serving the previous version: " + e.getMessage());

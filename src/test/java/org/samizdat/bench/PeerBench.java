@@ -488,6 +488,7 @@ public final class PeerBench {
         restarted(port, large, "-Xmx128m", "restarted-128m").report(report, "restarted_128m_memory",
                 "the same restarted mirror with its heap capped (`SAMIZDAT_JAVA_OPTS=-Xmx128m`), serving", nginxPeak);
         // the setting README gives for a small machine: the large index files read, not mapped, and a heap that starts small
+        // its searches are timed after the load, so its memory is measured as the other restarted nodes' is
         Latency[] lean = new Latency[1];
         restarted(port, large, SMALL_MACHINE_OPTS, "restarted-small", List.of("--index-io", "read"),
                 () -> lean[0] = latencies(port, SearchBench.QUERIES, "small_machine_search")).report(report,
@@ -507,8 +508,8 @@ public final class PeerBench {
         return restarted(port, large, javaOpts, name, List.of(), () -> { });
     }
 
-    /** As above with extra options, running {@code before} once the node is ready and before the load. */
-    private Memory restarted(int port, String large, String javaOpts, String name, List<String> options, Step before) throws Exception {
+    /** As above with extra options, running {@code after} once the load is over, on the same node. */
+    private Memory restarted(int port, String large, String javaOpts, String name, List<String> options, Step after) throws Exception {
         List<String> command = new ArrayList<>(List.of("env", "SAMIZDAT_JAVA_OPTS=" + javaOpts));
         List<String> args = new ArrayList<>(List.of("mirror", "http://127.0.0.1:" + originPort, work.resolve("m0").toString(),
                 "--fingerprint", fingerprint, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--interval", "3600",
@@ -519,8 +520,9 @@ public final class PeerBench {
             awaitFirstSync(port, 600);
             awaitIndexReady(port, 600);
             awaitWarming(node, name.replace('-', '_') + "_");
-            before.run();
-            return memoryUnderLoad(node, port, large);
+            Memory memory = memoryUnderLoad(node, port, large);
+            after.run();
+            return memory;
         }
     }
 
