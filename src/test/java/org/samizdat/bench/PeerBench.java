@@ -467,9 +467,17 @@ public final class PeerBench {
             }
             nginxPeak = nginx.stopSampling();
         }
+        Map<String, Wrk.Result> netty = new LinkedHashMap<>();
+        try (Child probe = nettyFileServer(pub, port)) {
+            for (String shape : SHAPES) {
+                netty.put(shape, wrk(port, shape, small, large));
+            }
+        }
         for (String shape : SHAPES) {
             Wrk.Result a = mine.get(shape);
             Wrk.Result b = theirs.get(shape);
+            Wrk.Result n = netty.get(shape);
+            report.put("wrk_" + shape + "_netty", n.json());
             report.put("wrk_" + shape + "_samizdat", a.json());
             report.put("wrk_" + shape + "_nginx", b.json());
             report.row(String.format("serve a %s document from a mirror, requests/s (`wrk -t%s -c%d -d%ds`, keep-alive; p99 %s vs %s)",
@@ -478,6 +486,10 @@ public final class PeerBench {
                     String.format("%,.0f/s", a.requestsPerSecond()), String.format("nginx sendfile: %,.0f/s", b.requestsPerSecond()),
                     Report.ratio(a.requestsPerSecond() / b.requestsPerSecond()), "≥ 1.0×",
                     a.requestsPerSecond() >= b.requestsPerSecond());
+            report.row(String.format("the same from a minimal Netty file server, the alternative to Jetty (`NettyFileServer`: sendfile,"
+                            + " an event loop per core; p99 %s)", n.p99()), String.format("%,.0f/s", n.requestsPerSecond()),
+                    String.format("nginx: %,.0f/s", b.requestsPerSecond()), Report.ratio(n.requestsPerSecond() / b.requestsPerSecond()),
+                    "–", null);
         }
         report.put("nginx_peak_rss_bytes", nginxPeak);
         memory.report(report, "mirror_memory", String.format("peak RSS (VmHWM) of a mirror of %,d documents that has just built its"
@@ -501,7 +513,7 @@ public final class PeerBench {
     }
 
     /** The JVM options README gives for a mirror on a small machine, beside {@code --index-io read}. */
-    private static final String SMALL_MACHINE_OPTS = "-Xms32m -Xmx128m";
+    private static final String SMALL_MACHINE_OPTS = "-Xms32m -Xmx128m -XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,*.*,16m";
 
     /** The mirror started again over its copy and index, measured under the same load. */
     private Memory restarted(int port, String large, String javaOpts, String name) throws Exception {
@@ -592,6 +604,15 @@ public final class PeerBench {
                             Report.bytes(heap.used()), Report.bytes(peak.file())),
                     Report.bytes(hwm), "nginx: " + Report.bytes(nginxPeak), "–", "≤ 256 MB", hwm <= 256L << 20);
         }
+    }
+
+    /** The Netty probe serving {@code root} from this JVM's classpath, in a JVM of its own. */
+    private Child nettyFileServer(Path root, int port) throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Child c = Child.start(work, work.resolve("netty.log"), List.of(java, "-cp", System.getProperty("java.class.path"),
+                NettyFileServer.class.getName(), root.toString(), Integer.toString(port)));
+        awaitPort(port, 30);
+        return c;
     }
 
     private Child nginx(Path root, int port) throws Exception {
