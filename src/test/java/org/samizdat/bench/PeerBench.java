@@ -213,6 +213,7 @@ public final class PeerBench {
         List<String> sha256sum = List.of("bash", "-c", "find . -type f -print0 | xargs -0 sha256sum > /dev/null");
         Child.run(1800, corpus("corpus"), sha256sum).requireOk("sha256sum (warm-up: both read from the page cache)");
         Child.Run sha = Child.run(1800, corpus("corpus"), sha256sum).requireOk("sha256sum");
+        settle(); // the corpus just written, the archive just deleted: not this publish's to write back
         Child.Run add = samizdat(3600, "add", archive().toString(), corpus("corpus").resolve("release-1").toString())
                 .requireOk("samizdat add");
         Child.Run publish = samizdat(3600, "publish", archive().toString(), "--title", "Release 1").requireOk("samizdat publish");
@@ -239,8 +240,10 @@ public final class PeerBench {
         String name = source.getFileName().toString();
         delete(copy);
         Files.createDirectories(copy);
+        settle(); // the publish just measured made its own files durable; what else is dirty is no copy's cost
         Child.Run cp = Child.run(3600, folder, List.of("bash", "-c", "cp -a " + name + " " + copy.resolve("cp") + " && sync -f "
                 + copy)).requireOk("cp -a + sync");
+        settle();
         Child.Run rsync = Child.run(3600, folder, List.of("bash", "-c", "rsync -a " + name + "/ " + copy.resolve("rsync")
                 + "/ && sync -f " + copy)).requireOk("rsync -a + sync");
         delete(copy);
@@ -287,6 +290,7 @@ public final class PeerBench {
         List<String> sha256sum = List.of("bash", "-c", "find . -type f -print0 | xargs -0 sha256sum > /dev/null");
         Child.run(1800, release, sha256sum).requireOk("sha256sum (warm-up)");
         Child.Run sha = Child.run(1800, release, sha256sum).requireOk("sha256sum");
+        settle();
         Child.Run add = samizdat(3600, "add", archive.toString(), release.toString()).requireOk("samizdat add (nested)");
         Child.Run publish = samizdat(3600, "publish", archive.toString(), "--title", "Nested").requireOk("samizdat publish (nested)");
         double total = add.seconds() + publish.seconds();
@@ -351,14 +355,19 @@ public final class PeerBench {
     private record Both(Child.Run mine, long myBytes, long connections, Child.Run theirs, long theirBytes) {
     }
 
+    /** Writes back whatever earlier steps left dirty, so the step timed next does not pay for it. */
+    private void settle() throws Exception {
+        Child.run(600, work, List.of("sync")).requireOk("sync");
+    }
+
     private Both syncBoth() throws Exception {
         Child daemon = rsyncDaemon(archive().resolve("public"), "rsyncd");
         try (CountingRelay toOrigin = new CountingRelay(originPort); CountingRelay toRsync = new CountingRelay(daemonPorts.get(daemon))) {
             // each starts with nothing of another step's left to write back (the trees just deleted, the publish)
-            Child.run(600, work, List.of("sync")).requireOk("sync");
+            settle();
             Child.Run mine = mirrorOnce(toOrigin.url(), work.resolve("m0"));
             long myBytes = toOrigin.total();
-            Child.run(600, work, List.of("sync")).requireOk("sync");
+            settle();
             Child.Run theirs = rsyncFrom(toRsync.port(), work.resolve("rsync-copy"));
             assertMirrored(archive().resolve("public"), work.resolve("m0/public"));
             assertSameTree(archive().resolve("public"), work.resolve("rsync-copy"));
@@ -608,8 +617,11 @@ public final class PeerBench {
 
     /** The Netty probe serving {@code root} from this JVM's classpath, in a JVM of its own. */
     private Child nettyFileServer(Path root, int port) throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Child c = Child.start(work, work.resolve("netty.log"), List.of(java, "-cp", System.getProperty("java.class.path"),
+        String javaBin = ProcessHandle.current().info().command().orElseThrow();
+        String classpath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(p -> Path.of(p).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        // it runs in the work directory, where the bench's relative classpath would find nothing
+        Child c = Child.start(work, work.resolve("netty.log"), List.of(javaBin, "-cp", classpath,
                 NettyFileServer.class.getName(), root.toString(), Integer.toString(port)));
         awaitPort(port, 30);
         return c;
